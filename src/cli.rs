@@ -1,0 +1,240 @@
+//! The command line, as clap derive types and nothing else. Flags are documented where they
+//! are defined; `commands/` turns them into calls on the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Learn distributed-systems resilience patterns by doing.
+#[derive(Debug, Parser)]
+#[command(name = "patterns", version, about, long_about = ABOUT, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Line-based front end: no TUI, answers read from stdin one per line. Chosen
+    /// automatically when stdin or stdout is not a terminal.
+    #[arg(long, global = true)]
+    pub plain: bool,
+    /// Another content root (a folder holding `modules/` and/or `exercises/`), added to the
+    /// bundled modules. Repeatable.
+    #[arg(long = "modules-dir", value_name = "DIR", global = true)]
+    pub modules_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List modules with title, difficulty, minutes and your progress.
+    List(ListArgs),
+    /// Validate modules and exercise banks; exit 1 with diagnostics.
+    Check(CheckArgs),
+    /// Scaffold a module that passes `check`, under the current directory.
+    New(NewArgs),
+    /// Print the JSON Schema (draft-07) for module and exercise files.
+    Schema,
+    /// Run the engine: circuit breaker, backoff schedule, retry storm.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Content roots, module folders or single files. None: the bundled modules.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new module's id: lowercase letters, digits and '-', e.g. 'rate-limiter'.
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Step a circuit breaker through a script of calls and clock advances.
+    Breaker(SimBreakerArgs),
+    /// A backoff schedule, or the spread of a jittered one.
+    Backoff(SimBackoffArgs),
+    /// Many clients retrying against one contended or failing server.
+    Storm(SimStormArgs),
+}
+
+/// Breaker configuration flags; each overrides the preset's value.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BreakerFlags {
+    /// Start from a well-known library's defaults: seed, pybreaker, gobreaker,
+    /// resilience4j, polly.
+    #[arg(long, value_name = "NAME", default_value = "seed")]
+    pub preset: String,
+    /// Consecutive failures that open the breaker (seed default 5).
+    #[arg(long, value_name = "N")]
+    pub failure_threshold: Option<u32>,
+    /// How long the breaker stays open before a trial call (e.g. 60s, 500ms).
+    #[arg(long, value_name = "DUR")]
+    pub recovery_timeout: Option<String>,
+    /// Consecutive half-open successes that close the breaker.
+    #[arg(long, value_name = "N")]
+    pub success_threshold: Option<u32>,
+    /// Calls admitted while half open; the rest are rejected.
+    #[arg(long, value_name = "N")]
+    pub half_open_max_calls: Option<u32>,
+    /// Sliding window for rate-based tripping: 'count:N' calls or 'time:DUR'.
+    #[arg(long, value_name = "count:N|time:DUR")]
+    pub window: Option<String>,
+    /// Failure rate (percent of calls in the window) at or above which the breaker opens.
+    #[arg(long, value_name = "PCT")]
+    pub failure_rate: Option<f64>,
+    /// Calls the window must hold before its rates are judged.
+    #[arg(long, value_name = "N")]
+    pub min_calls: Option<u32>,
+    /// A call slower than this (strictly) counts as slow.
+    #[arg(long, value_name = "DUR")]
+    pub slow_call: Option<String>,
+    /// Slow-call rate (percent) at or above which the breaker opens.
+    #[arg(long, value_name = "PCT")]
+    pub slow_rate: Option<f64>,
+    /// Leave OPEN by itself when the timeout elapses, instead of on the next call.
+    #[arg(long)]
+    pub automatic_transition: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimBreakerArgs {
+    #[command(flatten)]
+    pub breaker: BreakerFlags,
+    /// Whitespace-separated steps: 'NF', 'NS', 'NS@DUR', 'NF@DUR', '+DUR'.
+    /// Example: '4F 1S 5F +31s 2S 1F'.
+    #[arg(long, value_name = "SCRIPT", allow_hyphen_values = true)]
+    pub script: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Backoff flags shared by `sim backoff` and `sim storm`.
+#[derive(Debug, Args, Clone)]
+pub struct BackoffFlags {
+    /// The first delay (the ceiling of attempt 1).
+    #[arg(long, value_name = "DUR")]
+    pub base: Option<String>,
+    /// Growth factor per attempt.
+    #[arg(long, value_name = "F")]
+    pub multiplier: Option<f64>,
+    /// The largest delay.
+    #[arg(long, value_name = "DUR")]
+    pub cap: Option<String>,
+    /// Seed for the jitter's random draws; the same seed gives the same schedule everywhere.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SimBackoffArgs {
+    #[command(flatten)]
+    pub backoff: BackoffFlags,
+    /// Retries to schedule.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub attempts: u32,
+    /// How each delay is randomised below its ceiling.
+    #[arg(long, value_enum, default_value_t = JitterArg::None)]
+    pub jitter: JitterArg,
+    /// Draw the schedule N times and report the spread per attempt.
+    #[arg(long, value_name = "N")]
+    pub samples: Option<u32>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JitterArg {
+    None,
+    Full,
+    Equal,
+    Decorrelated,
+    Proportional,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StormJitterArg {
+    None,
+    Full,
+    Equal,
+    Decorrelated,
+    Proportional,
+    /// No backoff, exponential, equal, full and decorrelated side by side.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    /// N clients update one row once each with optimistic concurrency (AWS, 2015).
+    Contention,
+    /// A dependency is down, then serves a fixed capacity; clients retry.
+    Outage,
+}
+
+#[derive(Debug, Args)]
+pub struct SimStormArgs {
+    #[arg(long, value_enum, default_value_t = ScenarioArg::Contention)]
+    pub scenario: ScenarioArg,
+    /// Number of clients.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub clients: u32,
+    /// Jitter strategy, or 'all' to compare the strategies side by side.
+    #[arg(long, value_enum, default_value_t = StormJitterArg::Full)]
+    pub jitter: StormJitterArg,
+    /// Retry at once, without waiting.
+    #[arg(long)]
+    pub no_backoff: bool,
+    #[command(flatten)]
+    pub backoff: BackoffFlags,
+    /// Outage: how long the dependency is down.
+    #[arg(long, value_name = "DUR")]
+    pub outage: Option<String>,
+    /// Outage: requests per second the dependency serves once it is back.
+    #[arg(long, value_name = "RPS")]
+    pub capacity: Option<u32>,
+    /// Outage: a retry budget, 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT' (retries below PCT
+    /// percent of requests).
+    #[arg(long, value_name = "SPEC")]
+    pub budget: Option<String>,
+    /// Outage: put a circuit breaker in front of the dependency (a preset name).
+    #[arg(long, value_name = "PRESET")]
+    pub breaker: Option<String>,
+    /// Repeat with seeds seed..seed+N-1 and report means.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub runs: u32,
+    /// One row per client count: 'FROM..TO/STEP', e.g. '10..190/10'.
+    #[arg(long, value_name = "FROM..TO/STEP")]
+    pub sweep: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const ABOUT: &str = "\
+Learn distributed-systems resilience patterns by doing.
+
+Every answer that can be computed is computed by patterns' own deterministic engine: a
+circuit breaker, backoff with jitter, retry budgets and a retry-storm simulator.
+
+Examples:
+  patterns sim breaker --failure-threshold 5 --recovery-timeout 30s \\
+      --success-threshold 3 --script '4F 1S 5F +31s 2S 1F'
+  patterns sim backoff --jitter full --seed 7
+  patterns sim storm --jitter all --clients 100 --runs 10";

@@ -1,0 +1,1 @@
+//! Module and exercise-bank types, loading, validation and diagnostics (issue 3).

@@ -1,0 +1,9 @@
+//! `patterns`: learn distributed-systems resilience patterns by doing.
+//!
+//! Layers import downward only: `engine` ← `content` ← `grade` ← `session`/`progress` ← `ui`
+//! ← `commands`. The engine is pure and deterministic and could be published alone.
+
+pub mod cli;
+pub mod commands;
+pub mod content;
+pub mod engine;
