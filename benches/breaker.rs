@@ -1,0 +1,2 @@
+//! Benchmarks (breaker): written with the breaker work.
+fn main() {}

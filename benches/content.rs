@@ -1,0 +1,2 @@
+//! Benchmarks (content): written with the content work.
+fn main() {}

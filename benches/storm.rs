@@ -1,0 +1,2 @@
+//! Benchmarks (storm): written with the storm work.
+fn main() {}
