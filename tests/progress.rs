@@ -191,6 +191,29 @@ fn corrupt_files_are_moved_aside_with_a_message_and_exit_1() {
 }
 
 #[test]
+fn reset_on_a_corrupt_file_warns_then_finds_nothing_to_reset() {
+    let home = home_with(Some("truncated.json"));
+    let output = patterns(home.path())
+        .args(["progress", "reset", "circuit-breaker"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("warning: the progress file '"),
+        "{stderr}"
+    );
+    assert!(flat(&stderr).contains("itwasmovedto"), "{stderr}");
+    assert!(
+        flat_stderr(&output).contains(&flat("no module has progress yet")),
+        "{stderr}"
+    );
+    let names = names_in(home.path());
+    assert_eq!(names.len(), 1);
+    assert!(names[0].starts_with("progress.json.corrupt-"));
+}
+
+#[test]
 fn a_second_corrupt_file_never_clobbers_the_first_copy() {
     let home = home_with(Some("garbage.bin"));
     patterns(home.path()).arg("progress").assert().code(1);

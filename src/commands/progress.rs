@@ -150,24 +150,34 @@ fn render(summary: &Summary<'_>) -> String {
     out
 }
 
-fn reset(store: &Store, module: &str, now: Timestamp) -> Outcome {
-    let mut loaded = store.load(now).into_diagnostic()?;
+/// Loads the record for a command that carries on with an empty one when the file was
+/// unreadable (`list`, `learn`, `exam`, `review`, `progress reset`): the file is moved aside
+/// by [`Store::load`] and the learner is told where, on stderr. A newer-version file or an
+/// I/O failure is an error.
+pub(crate) fn load_or_warn(store: &Store, now: Timestamp) -> miette::Result<Record> {
+    let loaded = store.load(now).into_diagnostic()?;
     if let Some(quarantined) = &loaded.quarantined {
         let _ = writeln!(io::stderr(), "warning: {quarantined}");
     }
-    let record = &mut loaded.record;
+    Ok(loaded.record)
+}
+
+fn reset(store: &Store, module: &str, now: Timestamp) -> Outcome {
+    let mut record = load_or_warn(store, now)?;
     let Some(removed) = record.remove_module(module) else {
-        return Err(miette!("{}", unknown_module(record, module)));
+        return Err(miette!("{}", unknown_module(&record, module)));
     };
-    let copy = store
-        .keep_removed(module, &removed, now)
-        .into_diagnostic()?;
-    if let Err(error) = store.save(record) {
-        return Err(miette!(
+    let nothing_removed = |error: progress::StoreError| {
+        miette!(
             "{error}\nNothing was removed: '{module}' is still recorded in '{}'.",
             store.path().display()
-        ));
-    }
+        )
+    };
+    // The copy first: if the save then fails, nothing is lost either way.
+    let copy = store
+        .keep_removed(module, &removed, now)
+        .map_err(nothing_removed)?;
+    store.save(&record).map_err(nothing_removed)?;
     print(&format!(
         "Removed the progress of '{module}': {}.\nA copy was kept in '{}'.\n",
         describe(&removed),

@@ -115,8 +115,10 @@ impl Card {
         }
     }
 
-    /// The card after a review graded `rating` at `now`.
+    /// The card after a review graded `rating` at `now`. A `now` before the last review (a
+    /// clock set back) counts as the last review's time, so elapsed time is never negative.
     pub fn reviewed(&self, rating: Rating, now: Timestamp) -> Self {
+        let now = now.max(self.last_review);
         let fsrs = FSRS::new(parameters());
         let next = fsrs.next(self.to_fsrs(), to_datetime(now), rating.to_fsrs());
         Self::from_fsrs(&next.card)
@@ -317,6 +319,34 @@ mod tests {
         let next = record.review("a", "y", Rating::Good, Timestamp(t.0 + DAY));
         assert!(next.0 > t.0 + 2 * DAY);
         assert_eq!(record.due(Timestamp(t.0 + DAY)).len(), 2);
+    }
+
+    #[test]
+    fn a_clock_set_back_does_not_make_elapsed_time_negative() {
+        let card = Card::new(Timestamp(10 * DAY)).reviewed(Rating::Good, Timestamp(10 * DAY));
+        let back = card.reviewed(Rating::Good, Timestamp(DAY));
+        assert_eq!(back.last_review, Timestamp(10 * DAY));
+        assert!(back.stability.is_finite() && back.stability > 0.0);
+        assert!(back.due > back.last_review);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_review_sequence_stays_finite_and_due_after_the_review(
+            steps in proptest::collection::vec((0..4u8, 0..10_000_000u64), 1..12)
+        ) {
+            let ratings = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+            let mut now = 1_600_000_000;
+            let mut card = Card::new(Timestamp(now));
+            for (rating, gap) in steps {
+                now += gap;
+                card = card.reviewed(ratings[usize::from(rating)], Timestamp(now));
+                proptest::prop_assert!(card.stability.is_finite() && card.stability > 0.0);
+                proptest::prop_assert!(card.difficulty.is_finite());
+                proptest::prop_assert!(card.due.0 >= now + DAY, "{:?} at {}", card, now);
+                proptest::prop_assert_eq!(card.last_review, Timestamp(now));
+            }
+        }
     }
 
     #[test]

@@ -357,7 +357,10 @@ fn write_new(dir: &Path, base: &str, bytes: &[u8]) -> Result<PathBuf, (PathBuf, 
     Err((target, error))
 }
 
-fn write_synced(path: &Path, bytes: &[u8], options: &OpenOptions) -> io::Result<()> {
+/// Writes and syncs a file readable by its owner only on Unix: the journal is personal.
+fn write_synced(path: &Path, bytes: &[u8], options: &mut OpenOptions) -> io::Result<()> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
     let mut file = options.open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
@@ -441,6 +444,17 @@ mod tests {
         assert_eq!(names, [OsString::from(FILE_NAME)]);
         let text = fs::read_to_string(store.path()).unwrap();
         assert!(text.starts_with("{\n  \"version\": 2,"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::in_dir(dir.path());
+        store.save(&sample()).unwrap();
+        let mode = fs::metadata(store.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]
