@@ -5,6 +5,7 @@
 //! [`store`] reads and writes the one versioned file; [`record`] is what it holds;
 //! [`schedule`] is FSRS review over missed and hard exercises.
 
+pub mod data_dir;
 pub mod migrate;
 pub mod record;
 pub mod schedule;
@@ -17,7 +18,7 @@ pub use record::{
     Timestamp, Verdict,
 };
 pub use schedule::{Card, CardState, Rating, ReviewItem};
-pub use store::{Loaded, Quarantined, Store, StoreError, VERSION};
+pub use store::{Loaded, Quarantined, Store, StoreError, Updated, VERSION};
 
 /// One module's progress at a glance: what `patterns progress` prints per module and the
 /// `progress` field of `patterns list --json`. Zeros and nulls for an untouched module.

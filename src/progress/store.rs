@@ -7,7 +7,6 @@
 //! is written; a file from a newer version is refused and left as it is. Saving borrows the
 //! record, so when it fails the caller still holds everything the learner did.
 
-use std::ffi::OsString;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -15,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::data_dir::data_dir;
 use super::migrate::V1;
 use super::record::{ModuleRecord, Record, Timestamp};
 
@@ -39,6 +39,17 @@ pub struct Loaded {
     /// Set when the file was in an older version (it is rewritten in the current one on
     /// the next save).
     pub migrated_from: Option<u32>,
+}
+
+/// The outcome of [`Store::update`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Updated<T> {
+    /// What the change returned.
+    pub value: T,
+    /// The record as saved.
+    pub record: Record,
+    /// Set when the file on disk was unreadable and was moved aside before the change.
+    pub quarantined: Option<Quarantined>,
 }
 
 /// An unreadable progress file that was moved aside.
@@ -100,36 +111,6 @@ pub enum StoreError {
         at: PathBuf,
         error: io::Error,
     },
-}
-
-/// The data directory: `PATTERNS_HOME` if set, else the platform's per-user data folder
-/// (`$XDG_DATA_HOME/patterns` or `~/.local/share/patterns` on Linux and other Unixes,
-/// `~/Library/Application Support/patterns` on macOS, `%APPDATA%\patterns` on Windows).
-/// `var` reads an environment variable, so tests can pass their own.
-pub fn data_dir(var: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, StoreError> {
-    let set = |name: &str| var(name).filter(|value| !value.is_empty());
-    if let Some(home) = set("PATTERNS_HOME") {
-        return Ok(PathBuf::from(home));
-    }
-    let missing = |what: &str| StoreError::NoDataDir {
-        reason: format!("{what} is not set"),
-    };
-    if cfg!(windows) {
-        let appdata = set("APPDATA").ok_or_else(|| missing("APPDATA"))?;
-        return Ok(PathBuf::from(appdata).join("patterns"));
-    }
-    if cfg!(target_os = "macos") {
-        let home = set("HOME").ok_or_else(|| missing("HOME"))?;
-        return Ok(PathBuf::from(home).join("Library/Application Support/patterns"));
-    }
-    // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
-    if let Some(xdg) = set("XDG_DATA_HOME").map(PathBuf::from) {
-        if xdg.is_absolute() {
-            return Ok(xdg.join("patterns"));
-        }
-    }
-    let home = set("HOME").ok_or_else(|| missing("HOME"))?;
-    Ok(PathBuf::from(home).join(".local/share/patterns"))
 }
 
 /// The file as written: the version first, then the record.
@@ -236,6 +217,31 @@ impl Store {
         }
         sync_dir(dir);
         Ok(())
+    }
+
+    /// Reads the record, applies `change`, saves, and returns what `change` returned with
+    /// the record as saved. For a long session (`learn`, `review`) call this per event
+    /// rather than saving a record held since start: another `patterns` running meanwhile
+    /// then loses nothing (only the few milliseconds between read and rename are
+    /// unguarded). When the save fails the error is returned; the caller still has the
+    /// event it wanted recorded.
+    pub fn update<T>(
+        &self,
+        now: Timestamp,
+        change: impl FnOnce(&mut Record) -> T,
+    ) -> Result<Updated<T>, StoreError> {
+        let Loaded {
+            mut record,
+            quarantined,
+            ..
+        } = self.load(now)?;
+        let value = change(&mut record);
+        self.save(&record)?;
+        Ok(Updated {
+            value,
+            record,
+            quarantined,
+        })
     }
 
     /// Keeps a copy of a module's record before `progress reset` drops it, as
@@ -380,38 +386,8 @@ fn sync_dir(dir: &Path) {
 mod tests {
     use super::*;
     use crate::progress::record::{Attempt, Verdict};
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| OsString::from(value))
-        }
-    }
-
-    #[test]
-    fn patterns_home_wins_and_empty_values_are_unset() {
-        let dir = data_dir(env(&[("PATTERNS_HOME", "/p"), ("HOME", "/h")])).unwrap();
-        assert_eq!(dir, PathBuf::from("/p"));
-        let fallback = data_dir(env(&[
-            ("PATTERNS_HOME", ""),
-            ("HOME", "/h"),
-            ("APPDATA", "/a"),
-        ]));
-        assert!(fallback.unwrap().ends_with("patterns"));
-        let none = data_dir(env(&[])).unwrap_err();
-        assert!(none.to_string().contains("PATTERNS_HOME"), "{none}");
-    }
-
-    #[cfg(all(unix, not(target_os = "macos")))]
-    #[test]
-    fn linux_uses_xdg_data_home_when_absolute() {
-        let xdg = data_dir(env(&[("XDG_DATA_HOME", "/x"), ("HOME", "/h")])).unwrap();
-        assert_eq!(xdg, PathBuf::from("/x/patterns"));
-        let relative = data_dir(env(&[("XDG_DATA_HOME", "x"), ("HOME", "/h")])).unwrap();
-        assert_eq!(relative, PathBuf::from("/h/.local/share/patterns"));
-    }
+    use crate::progress::schedule::Rating;
+    use std::ffi::OsString;
 
     fn sample() -> Record {
         let mut record = Record::new();
@@ -455,6 +431,27 @@ mod tests {
         store.save(&sample()).unwrap();
         let mode = fs::metadata(store.path()).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn updates_from_two_sessions_both_land() {
+        let dir = tempfile::tempdir().unwrap();
+        let learn = Store::in_dir(dir.path());
+        let review = Store::in_dir(dir.path());
+        learn
+            .update(Timestamp(1), |r| r.set_current_block("cb", "intro"))
+            .unwrap();
+        let updated = review
+            .update(Timestamp(2), |r| {
+                r.review("cb", "q1", Rating::Again, Timestamp(2))
+            })
+            .unwrap();
+        assert_eq!(updated.value, Timestamp(2 + 86_400));
+        let record = learn.load(Timestamp(3)).unwrap().record;
+        let module = record.module("cb").unwrap();
+        assert_eq!(module.current_block.as_deref(), Some("intro"));
+        assert!(module.reviews.contains_key("q1"));
+        assert_eq!(record, updated.record);
     }
 
     #[test]
