@@ -350,6 +350,25 @@ fn a_read_only_folder_fails_the_save_and_removes_nothing() {
 }
 
 #[test]
+fn terminal_escapes_in_a_hand_edited_file_are_not_printed() {
+    let home = home_with(None);
+    let mut record = Record::new();
+    record.set_current_block("evil\u{1b}]0;pwned\u{7}", "block\u{1b}[2J");
+    Store::in_dir(home.path()).save(&record).unwrap();
+    let output = patterns(home.path()).arg("progress").output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("evil\u{fffd}]0;pwned\u{fffd}"),
+        "{stdout:?}"
+    );
+}
+
+#[test]
 fn reset_takes_no_json_flag() {
     let home = home_with(Some("v2.json"));
     patterns(home.path())

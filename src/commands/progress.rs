@@ -106,9 +106,9 @@ fn render(summary: &Summary<'_>) -> String {
     let _ = writeln!(out, "Progress recorded in '{}'", summary.file);
     for module in &summary.modules {
         let p = &module.progress;
-        let _ = writeln!(out, "\n{}", module.id);
+        let _ = writeln!(out, "\n{}", printable(module.id));
         let resume = match &p.current_block {
-            Some(block) => format!("; resume at '{block}'"),
+            Some(block) => format!("; resume at '{}'", printable(block)),
             None => String::new(),
         };
         let _ = writeln!(out, "  blocks     {} completed{resume}", p.blocks_completed);
@@ -187,7 +187,10 @@ fn reset(store: &Store, module: &str, now: Timestamp) -> Outcome {
 }
 
 fn unknown_module(record: &Record, module: &str) -> String {
-    let known: Vec<String> = record.module_ids().map(|id| format!("'{id}'")).collect();
+    let known: Vec<String> = record
+        .module_ids()
+        .map(|id| format!("'{}'", printable(id)))
+        .collect();
     if known.is_empty() {
         format!("no progress is recorded for '{module}': no module has progress yet")
     } else {
@@ -211,6 +214,14 @@ fn describe(removed: &ModuleRecord) -> String {
         plural(removed.reviews.len(), "review card", "review cards"),
     ]
     .join(", ")
+}
+
+/// Ids from the file as text safe to print: a hand-edited file could hold terminal escapes.
+// TODO(lead): use content's sanitizer once the content branch is merged (one way to do it).
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

@@ -94,13 +94,14 @@ pub enum StoreError {
     },
     #[error(
         "the progress file '{}' could not be read ({reason}) and could not be moved aside: \
-         cannot write '{}': {error}; move or repair it yourself (nothing was changed)",
+         cannot {step} '{}': {error}; move or repair it yourself",
         path.display(),
         target.display()
     )]
     Quarantine {
         path: PathBuf,
         reason: String,
+        step: &'static str,
         target: PathBuf,
         error: io::Error,
     },
@@ -282,6 +283,7 @@ impl Store {
             StoreError::Quarantine {
                 path: self.path.clone(),
                 reason: reason.clone(),
+                step: "write a copy to",
                 target,
                 error,
             }
@@ -291,7 +293,8 @@ impl Store {
             return Err(StoreError::Quarantine {
                 path: self.path.clone(),
                 reason,
-                target: self.path.clone(),
+                step: "remove it after copying it to",
+                target: moved_to,
                 error,
             });
         }
