@@ -42,6 +42,11 @@ pub enum Command {
     #[command(subcommand)]
     Sim(SimCommand),
     /// Your record: blocks completed, exercises, journal, exams and reviews due.
+    ///
+    /// The record is one file, 'progress.json', in PATTERNS_HOME if set, else the platform's
+    /// data folder (~/.local/share/patterns on Linux, ~/Library/Application Support/patterns
+    /// on macOS, %APPDATA%\patterns on Windows). An unreadable file is moved aside, never
+    /// overwritten.
     Progress(ProgressArgs),
 }
 

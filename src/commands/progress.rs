@@ -1,7 +1,7 @@
 //! `patterns progress [--json]` and `patterns progress reset <module>`: the learner's record.
 //!
 //! Reads the file once and writes it only for `reset`. The shell reads the wall clock here
-//! ([`now`]) and passes it down; nothing below does. Exit 1 when the record cannot be
+//! (`now`) and passes it down; nothing below does. Exit 1 when the record cannot be
 //! shown or changed (unreadable, newer version, unknown module, failed save).
 
 use std::fmt::Write as _;

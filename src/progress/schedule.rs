@@ -192,7 +192,9 @@ impl Record {
     }
 
     /// Records a review of `exercise` graded `rating` at `now` and returns when it is due
-    /// next. An exercise not enrolled yet is enrolled by this review.
+    /// next. An exercise not enrolled yet is enrolled by this review. The review session
+    /// also keeps the answer with [`Record::record_attempt`], which leaves an enrolled
+    /// card alone, so each review moves the card once.
     pub fn review(
         &mut self,
         module: &str,
