@@ -332,8 +332,8 @@ impl CircuitBreaker {
             let comparison = self.config.failure_comparison;
             if failed && comparison.holds(self.failure_count, threshold) {
                 let reason = format!(
-                    "{} consecutive failures {} failure_threshold {threshold}",
-                    self.failure_count,
+                    "{} {} failure_threshold {threshold}",
+                    counted(self.failure_count, "consecutive failure"),
                     comparison.verb()
                 );
                 return self.set_state(State::Open, now, reason);
@@ -382,8 +382,8 @@ impl CircuitBreaker {
                 let threshold = self.config.success_threshold;
                 if self.success_count >= threshold {
                     let reason = format!(
-                        "{} consecutive successes reached success_threshold {threshold}",
-                        self.success_count
+                        "{} reached success_threshold {threshold}",
+                        counted(self.success_count, "consecutive success")
                     );
                     self.set_state(State::Closed, now, reason);
                 }
@@ -507,6 +507,15 @@ impl CircuitBreaker {
         let held = self.log.recent.len();
         let skip = held.saturating_sub(usize::try_from(new).unwrap_or(usize::MAX));
         self.log.recent.iter().skip(skip)
+    }
+}
+
+/// "1 consecutive failure", "5 consecutive failures", "2 consecutive successes".
+fn counted(n: u32, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
     }
 }
 

@@ -510,7 +510,7 @@ fn invalid_configs_name_their_field() {
                 ..BreakerConfig::default()
             },
             "failure_threshold",
-            "failure_threshold must be at least 1, got 0",
+            "failure_threshold must be at least 1, got '0'",
         ),
         (
             BreakerConfig {
@@ -518,7 +518,7 @@ fn invalid_configs_name_their_field() {
                 ..BreakerConfig::default()
             },
             "success_threshold",
-            "success_threshold must be at least 1, got 0",
+            "success_threshold must be at least 1, got '0'",
         ),
         (
             BreakerConfig {
@@ -575,7 +575,7 @@ fn invalid_configs_name_their_field() {
     );
     assert_eq!(
         with_rate(&|r| r.slow.as_mut().unwrap().slow_rate = -1.0).to_string(),
-        "slow_rate must be a percentage above 0 and at most 100, got -1"
+        "slow_rate must be a percentage above 0 and at most 100, got '-1'"
     );
     rate.half_open_max_calls = None;
     assert_eq!(
