@@ -638,6 +638,18 @@ fn configs_are_plain_data_that_round_trip() {
 }
 
 #[test]
+fn configs_have_a_json_schema_for_exercise_files() {
+    let schema = serde_json::to_value(schemars::schema_for!(BreakerConfig)).unwrap();
+    let properties = &schema["properties"];
+    assert_eq!(properties["recovery_timeout"]["type"], "string");
+    assert!(properties["failure_comparison"].is_object());
+    assert!(
+        schema.to_string().contains("count:N"),
+        "the window is described"
+    );
+}
+
+#[test]
 fn displays_the_config_on_one_line() {
     assert_eq!(
         exam_config().to_string(),
