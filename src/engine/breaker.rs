@@ -12,8 +12,8 @@ mod tests;
 use std::time::Duration;
 
 pub use config::{
-    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, RateConfig,
-    SlowCalls, format_percent,
+    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, JudgeOn,
+    RateConfig, SlowCalls, format_percent,
 };
 pub use log::{Stats, TRANSITION_LOG_CAPACITY, Transition, millis};
 
@@ -275,14 +275,17 @@ impl CircuitBreaker {
                 return self.set_state(State::Open, now, reason);
             }
         }
-        if let Some(reason) = self.rate_trip(now) {
+        if let Some(reason) = self.rate_trip(failed, now) {
             self.set_state(State::Open, now, reason);
         }
     }
 
     /// Why the window's rates open the breaker at `now`, if they do.
-    fn rate_trip(&self, now: Duration) -> Option<String> {
+    fn rate_trip(&self, failed: bool, now: Duration) -> Option<String> {
         let rate = self.config.rate.as_ref()?;
+        if rate.judge_on == JudgeOn::Failure && !failed {
+            return None;
+        }
         let totals = self.window.as_ref()?.totals(now);
         if totals.calls < rate.effective_min_calls() {
             return None;
