@@ -41,6 +41,7 @@ pub enum State {
 }
 
 impl State {
+    /// `CLOSED`, `OPEN` or `HALF_OPEN`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Closed => "CLOSED",
@@ -71,6 +72,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A call that succeeded after `duration`.
     pub fn success(duration: Duration) -> Self {
         Self {
             result: CallResult::Success,
@@ -78,6 +80,7 @@ impl Outcome {
         }
     }
 
+    /// A call that failed after `duration`.
     pub fn failure(duration: Duration) -> Self {
         Self {
             result: CallResult::Failure,
@@ -156,6 +159,7 @@ impl CircuitBreaker {
         })
     }
 
+    /// The configuration the breaker was built with.
     pub fn config(&self) -> &BreakerConfig {
         &self.config
     }
@@ -425,6 +429,7 @@ impl CircuitBreaker {
         (self.state == State::Open).then(|| (self.opened_at, self.config.trial_due(self.opened_at)))
     }
 
+    /// Call counts since the breaker was built.
     pub fn stats(&self) -> Stats {
         self.stats
     }

@@ -35,6 +35,7 @@ pub enum Preset {
 pub struct UnknownPreset(pub String);
 
 impl Preset {
+    /// Every preset, in the order help texts list them.
     pub const ALL: [Self; 5] = [
         Self::Seed,
         Self::Pybreaker,
@@ -43,6 +44,7 @@ impl Preset {
         Self::Polly,
     ];
 
+    /// The name `--preset` takes.
     pub fn name(self) -> &'static str {
         match self {
             Self::Seed => "seed",

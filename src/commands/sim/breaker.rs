@@ -17,6 +17,7 @@ use crate::engine::preset::{BreakerOverrides, Preset};
 use crate::engine::script::{self, Run, Script, StepReport};
 use crate::engine::window::WindowConfig;
 
+/// Runs `patterns sim breaker`.
 pub fn run(args: SimBreakerArgs, _global: &Global) -> Outcome {
     let (preset, config) = breaker_config(&args.breaker)?;
     let Some(text) = args.script else {
