@@ -3,5 +3,6 @@
 //! Screens read session state and draw it; they never compute answers. Everything shown to a
 //! person passes through `sanitize` first, so content can never drive the terminal.
 
+pub mod plain;
 pub mod sanitize;
 pub mod tui;

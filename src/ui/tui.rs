@@ -9,5 +9,5 @@ pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
-pub use event::{App, Event, Exit, Flow, run};
+pub use event::{App, Event, Exit, Flow, Tui, run};
 pub use theme::Theme;

@@ -99,21 +99,51 @@ impl Default for LoopOptions {
     }
 }
 
-/// Runs `app` full-screen on the real terminal until it exits or Ctrl-C; the terminal is
-/// restored on every way out, panics included.
-///
-/// Builds its own current-thread runtime: call it from synchronous code (the command layer),
-/// never from inside another tokio runtime.
+/// A full-screen session on the real terminal: raw mode, the alternate screen, the runtime
+/// and the event stream, kept across screens so moving between them does not flicker.
+/// Dropping it restores the terminal; a panic restores it too (ratatui's hook).
+pub struct Tui {
+    runtime: tokio::runtime::Runtime,
+    terminal: TerminalGuard,
+    events: EventStream,
+    options: LoopOptions,
+}
+
+impl Tui {
+    /// Takes over the terminal. Call from synchronous code (the command layer), never from
+    /// inside another tokio runtime: the session owns a current-thread runtime.
+    pub fn enter() -> io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()?;
+        let options = LoopOptions {
+            panic_after_first_frame: test_panic_requested(),
+            ..LoopOptions::default()
+        };
+        let terminal = TerminalGuard::enter()?;
+        Ok(Self {
+            runtime,
+            terminal,
+            events: EventStream::new(),
+            options,
+        })
+    }
+
+    /// Runs one screen until it exits or the learner presses Ctrl-C.
+    pub fn run<A: App>(&mut self, app: &mut A) -> io::Result<Exit<A::Output>> {
+        let Self {
+            runtime,
+            terminal,
+            events,
+            options,
+        } = self;
+        runtime.block_on(event_loop(terminal, events, app, *options))
+    }
+}
+
+/// Runs one screen in a session of its own (see [`Tui`]).
 pub fn run<A: App>(app: &mut A) -> io::Result<Exit<A::Output>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let options = LoopOptions {
-        panic_after_first_frame: test_panic_requested(),
-        ..LoopOptions::default()
-    };
-    let mut terminal = TerminalGuard::enter()?;
-    runtime.block_on(event_loop(&mut terminal, EventStream::new(), app, options))
+    Tui::enter()?.run(app)
 }
 
 /// The loop itself, over any backend and any source of terminal events, so tests can drive

@@ -347,6 +347,9 @@ impl<'t> Renderer<'t> {
         let level = self.heading.take();
         let inline = std::mem::take(&mut self.inline);
         let lines = wrap::wrap(&inline, self.content_width());
+        if lines.is_empty() {
+            return;
+        }
         self.separate();
         let widest = lines.iter().map(runs_width).max().unwrap_or(0);
         for runs in lines {

@@ -56,6 +56,11 @@ fn headings_are_underlined_and_set_apart_by_blank_lines() {
 }
 
 #[test]
+fn an_empty_heading_adds_no_blank_lines() {
+    assert_eq!(render("a\n\n#\n\nb", 20), ["a", "", "b"]);
+}
+
+#[test]
 fn heading_styles_come_from_the_theme() {
     let theme = Theme::new(ColorMode::Color);
     let text = render_markdown("# Top\n\n### Deep", 40, &theme);
