@@ -2,7 +2,8 @@
 //!
 //! Screens follow the Elm shape of STYLE.md: state is a plain struct, `update(msg)` changes it
 //! and returns an effect, `render(&state, frame)` only draws. A screen plugs into the loop by
-//! implementing [`event::App`] and calling [`event::run`].
+//! implementing [`App`]; a command opens a [`Tui`] session and runs its screens in it (or
+//! calls [`run`] for a single screen). The terminal is restored however the session ends.
 
 pub mod event;
 pub mod terminal;
@@ -10,4 +11,4 @@ pub mod theme;
 pub mod widgets;
 
 pub use event::{App, Event, Exit, Flow, Tui, run};
-pub use theme::Theme;
+pub use theme::{ColorMode, Theme};

@@ -341,3 +341,73 @@ fn no_line_is_wider_than_the_width() {
         }
     }
 }
+
+#[test]
+fn tables_and_code_inside_quotes_and_items_respect_the_prefix() {
+    let source = "> | a | b |\n> |---|---|\n> | 1 | 2 |\n\n- item\n\n  | x |\n  |---|\n  | y |";
+    assert_eq!(
+        render(source, 20),
+        [
+            "│ a │ b",
+            "│ ──┼──",
+            "│ 1 │ 2",
+            "",
+            "• item",
+            "",
+            "  x",
+            "  ─",
+            "  y"
+        ]
+    );
+}
+
+#[test]
+fn ordered_lists_nest_inside_bullets() {
+    assert_eq!(
+        render("- steps\n  1. one\n  2. two\n- done", 20),
+        ["• steps", "  1. one", "  2. two", "• done"]
+    );
+}
+
+#[test]
+fn an_empty_item_still_shows_its_marker() {
+    assert_eq!(render("-\n- b", 20), ["• ", "• b"]);
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Any input renders without panicking, within the width (a lone wide grapheme at
+        /// width 1 is the only excess), and without control characters.
+        #[test]
+        fn any_markdown_renders_within_its_width(
+            source in "(\\PC|[ \\n\\t#>*_`|\\-\\[\\]()!~0-9.\u{1b}\u{9b}])*",
+            width in 1u16..60,
+        ) {
+            let text = render_markdown(&source, width, &Theme::default());
+            for line in &text.lines {
+                prop_assert!(line.width() <= usize::from(width).max(2), "{line:?}");
+                for span in &line.spans {
+                    prop_assert!(!span.content.chars().any(char::is_control), "{span:?}");
+                }
+            }
+        }
+
+        /// Wrapping a plain paragraph keeps every word, in order.
+        #[test]
+        fn wrapping_loses_no_words(
+            words in proptest::collection::vec("[a-z]{1,15}|[世界断路器]{1,4}", 1..40),
+            width in 1u16..40,
+        ) {
+            let source = words.join(" ");
+            let rendered: String = render(&source, width).concat();
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            prop_assert_eq!(squeeze(&rendered), squeeze(&source));
+        }
+    }
+}
