@@ -74,8 +74,11 @@ pub enum PagerEffect {
     Close,
 }
 
-/// Key hints of the footer, most important first (the last ones go when space runs out).
-const HINTS: [(&str, &str); 4] = [
+/// A key and what it does, as the footer shows it.
+pub type Hint = (&'static str, &'static str);
+
+/// The pager's own keys, most important first: the last hints go when space runs out.
+pub const DEFAULT_HINTS: &[Hint] = &[
     ("q", "back"),
     ("j/k", "scroll"),
     ("space/b", "page"),
@@ -93,6 +96,7 @@ pub struct Pager {
     text_width: u16,
     scroll: usize,
     viewport_height: u16,
+    hints: &'static [Hint],
 }
 
 /// Where the parts of a pager go inside its area.
@@ -108,14 +112,33 @@ impl Pager {
     /// A pager over `markdown`. It has no size until the first [`PagerMsg::Resize`].
     pub fn new(title: impl Into<String>, markdown: impl Into<String>, theme: Theme) -> Self {
         Self {
-            title: strip_controls(&title.into()).replace(['\n', '\t'], " "),
+            title: clean_title(&title.into()),
             markdown: markdown.into(),
             theme,
             text: Text::default(),
             text_width: 0,
             scroll: 0,
             viewport_height: 0,
+            hints: DEFAULT_HINTS,
         }
+    }
+
+    /// Shows `hints` in the footer instead of [`DEFAULT_HINTS`] (a screen that embeds the
+    /// pager lists its own keys too, most important first).
+    pub fn with_hints(mut self, hints: &'static [Hint]) -> Self {
+        self.hints = hints;
+        self
+    }
+
+    /// Replaces the document (the next block of a lesson), keeping the layout, back at the top.
+    pub fn set_markdown(&mut self, title: impl Into<String>, markdown: impl Into<String>) {
+        self.title = clean_title(&title.into());
+        self.markdown = markdown.into();
+        // Not laid out yet: the first Resize renders it.
+        if self.text_width > 0 {
+            self.text = render_markdown(&self.markdown, self.text_width, &self.theme);
+        }
+        self.scroll = 0;
     }
 
     /// Index of the first line shown.
@@ -217,7 +240,7 @@ impl Pager {
         let hints_width = area.width.saturating_sub(position_width);
         let mut spans = Vec::new();
         let mut used = 0usize;
-        for (key, action) in HINTS {
+        for (key, action) in self.hints {
             let width = key.chars().count() + action.chars().count() + 3;
             if used + width > usize::from(hints_width) {
                 break;
@@ -231,6 +254,11 @@ impl Pager {
         let position = Line::styled(format!("{position} "), self.theme.footer);
         buf.set_line(x, area.y, &position, position_width);
     }
+}
+
+/// A title fit for one line of the terminal.
+fn clean_title(title: &str) -> String {
+    strip_controls(title).replace(['\n', '\t'], " ")
 }
 
 /// "12-34/120 28%", "all 9 lines" or "empty" for (first, last, total) lines shown.
@@ -465,6 +493,28 @@ mod tests {
         let mut ctrl = key(KeyCode::Char('j'));
         ctrl.modifiers = KeyModifiers::CONTROL;
         assert_eq!(PagerMsg::from_key(&ctrl), None);
+    }
+
+    #[test]
+    fn a_new_document_starts_at_the_top_at_the_same_width() {
+        let mut pager = pager(100);
+        pager.update(PagerMsg::Bottom);
+        pager.set_markdown("Next", numbered(30));
+        assert_eq!(pager.scroll(), 0);
+        assert_eq!(pager.line_count(), 30);
+        assert_eq!(pager.title, "Next");
+        pager.update(PagerMsg::Bottom);
+        assert_eq!(pager.scroll(), 20);
+    }
+
+    #[test]
+    fn the_footer_shows_the_hints_it_is_given() {
+        const HINTS: &[Hint] = &[("n", "next block"), ("q", "quit")];
+        let pager = pager(3).with_hints(HINTS);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 12));
+        Widget::render(&pager, buf.area, &mut buf);
+        let footer: String = (0..40).map(|x| buf[(x, 11)].symbol()).collect();
+        assert!(footer.starts_with(" n next block  q quit "), "{footer:?}");
     }
 
     #[test]
