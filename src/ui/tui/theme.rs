@@ -18,7 +18,12 @@ pub enum ColorMode {
 impl ColorMode {
     /// `NoColor` when the `NO_COLOR` environment variable is set to a non-empty value.
     pub fn from_env() -> Self {
-        match std::env::var_os("NO_COLOR") {
+        Self::from_no_color(std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// The mode for a given value of `NO_COLOR` (`None`: unset).
+    fn from_no_color(value: Option<&std::ffi::OsStr>) -> Self {
+        match value {
             Some(value) if !value.is_empty() => Self::NoColor,
             _ => Self::Color,
         }
@@ -32,7 +37,7 @@ pub struct Theme {
     pub mode: ColorMode,
     /// Body text.
     pub text: Style,
-    /// Heading levels 1, 2 and 3-6.
+    /// Heading levels 1, 2 and 3-6 (the renderer rules H1 with '━' and H2 with '─' below).
     pub headings: [Style; 3],
     /// `*emphasis*`.
     pub emphasis: Style,
@@ -95,7 +100,7 @@ impl Theme {
             mode: ColorMode::Color,
             text: Style::new(),
             headings: [
-                bold.fg(Color::Cyan).add_modifier(Modifier::UNDERLINED),
+                bold.fg(Color::Cyan),
                 bold.fg(Color::Cyan),
                 bold.fg(Color::Blue),
             ],
@@ -130,7 +135,7 @@ impl Theme {
         Self {
             mode: ColorMode::NoColor,
             text: Style::new(),
-            headings: [bold.add_modifier(Modifier::UNDERLINED), bold, bold],
+            headings: [bold, bold, bold],
             emphasis: italic,
             strong: bold,
             strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
@@ -214,6 +219,24 @@ mod tests {
         assert!(theme.emphasis.add_modifier.contains(Modifier::ITALIC));
         assert!(theme.footer.add_modifier.contains(Modifier::REVERSED));
         assert!(theme.inline_code_marks);
+    }
+
+    #[test]
+    fn no_color_counts_only_when_set_and_not_empty() {
+        use std::ffi::OsStr;
+        assert_eq!(ColorMode::from_no_color(None), ColorMode::Color);
+        assert_eq!(
+            ColorMode::from_no_color(Some(OsStr::new(""))),
+            ColorMode::Color
+        );
+        assert_eq!(
+            ColorMode::from_no_color(Some(OsStr::new("1"))),
+            ColorMode::NoColor
+        );
+        assert_eq!(
+            ColorMode::from_no_color(Some(OsStr::new("0"))),
+            ColorMode::NoColor
+        );
     }
 
     #[test]
