@@ -174,7 +174,9 @@ impl BackoffConfig {
     /// infinity and so the cap (and a NaN from a nonsense multiplier also yields the cap).
     pub(crate) fn ceiling_us(&self, attempt: u32) -> u64 {
         let cap = self.cap_us();
-        let exponent = attempt.saturating_sub(1).saturating_add(self.first_exponent);
+        let exponent = attempt
+            .saturating_sub(1)
+            .saturating_add(self.first_exponent);
         let raw = self.base_us() as f64 * libm::pow(self.multiplier, f64::from(exponent));
         if raw < cap as f64 {
             // `as` saturates; raw is below cap here, so it fits.
@@ -244,7 +246,9 @@ impl Backoff {
     pub fn next_delay(&mut self) -> Delay {
         self.attempt = self.attempt.saturating_add(1);
         let ceiling = self.config.ceiling_us(self.attempt);
-        let delay = self.config.jitter_us(ceiling, self.previous_us, &mut self.rng);
+        let delay = self
+            .config
+            .jitter_us(ceiling, self.previous_us, &mut self.rng);
         self.previous_us = delay;
         Delay {
             attempt: self.attempt,
@@ -305,8 +309,8 @@ pub(crate) mod duration_text {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use crate::engine::rng::Rng;
+    use proptest::prelude::*;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
@@ -439,15 +443,15 @@ mod tests {
             0usize..5,
             0u32..3,
         )
-            .prop_map(|(base, multiplier, extra, jitter, first_exponent)| {
-                BackoffConfig {
+            .prop_map(
+                |(base, multiplier, extra, jitter, first_exponent)| BackoffConfig {
                     base: Duration::from_micros(base),
                     multiplier,
                     cap: Duration::from_micros(base + extra),
                     jitter: Jitter::ALL[jitter],
                     first_exponent,
-                }
-            })
+                },
+            )
     }
 
     proptest! {

@@ -137,7 +137,10 @@ mod tests {
         let uniforms: Vec<f64> = (0..n).map(|_| rng.next_f64()).collect();
         let (mean, sd) = moments(&uniforms);
         assert!((mean - 0.5).abs() < 0.005, "uniform mean {mean}");
-        assert!((sd - (1.0f64 / 12.0).sqrt()).abs() < 0.005, "uniform sd {sd}");
+        assert!(
+            (sd - (1.0f64 / 12.0).sqrt()).abs() < 0.005,
+            "uniform sd {sd}"
+        );
 
         let normals: Vec<f64> = (0..n).map(|_| rng.normal(10.0, 2.0)).collect();
         let (mean, sd) = moments(&normals);
