@@ -231,7 +231,8 @@ fn json(
     Ok(text)
 }
 
-/// A plain table: a header row, then right-aligned columns separated by two spaces.
+/// A plain table: a header row, then columns separated by two spaces, right-aligned except
+/// a first column of labels.
 pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
@@ -239,12 +240,20 @@ pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
             *width = (*width).max(cell.chars().count());
         }
     }
+    // Labels (strategy names) read left-aligned, numbers right-aligned.
+    let label_column = rows.iter().any(|row| {
+        row.first()
+            .is_some_and(|cell| !cell.starts_with(|c: char| c.is_ascii_digit()))
+    });
     let mut out = String::new();
     let mut line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.zip(&widths).enumerate() {
-            let gap = if i == 0 { "" } else { "  " };
-            let _ = write!(text, "{gap}{cell:>width$}");
+            let _ = match i {
+                0 if label_column => write!(text, "{cell:<width$}"),
+                0 => write!(text, "{cell:>width$}"),
+                _ => write!(text, "  {cell:>width$}"),
+            };
         }
         out.push_str(text.trim_end());
         out.push('\n');

@@ -139,7 +139,7 @@ fn run_contention(
     let network = &configs[0];
     let mut text = format!(
         "contention: {} clients each update one row once; network |Normal({}, {})|\n\
-         backoff: base {}, multiplier {}, cap {}, retry n waits up to base * multiplier^n\n{}\n",
+         backoff: base {}, multiplier {}, cap {}, retry n waits up to base * multiplier^n\n{}\n\n",
         describe_clients(clients),
         format_duration(network.network_mean),
         format_duration(network.network_sd),
@@ -242,11 +242,12 @@ fn run_outage(
         });
     }
     let mut text = format!(
-        "outage: {} clients send {rate} requests/s each for {}; the dependency is down for {}, \
-         then serves {capacity} calls/s\n\
+        "outage: {} clients send {rate} request{}/s each for {}; the dependency is down for \
+         {}, then serves {capacity} calls/s\n\
          retries: at most {max_attempts} attempts, backoff base {}, multiplier {}, cap {}, \
-         budget {}\n{}\n",
+         budget {}\n{}\n\n",
         describe_clients(clients),
+        if rate == 1.0 { "" } else { "s" },
         format_duration(duration),
         format_duration(outage),
         format_duration(backoff.base),
@@ -277,10 +278,7 @@ fn outage_row(r: &OutageSummary) -> Vec<String> {
     let drain = match (r.time_to_drain_ms, r.undrained_runs) {
         (None, _) => "never".to_owned(),
         (Some(ms), 0) => format_duration(rounded_ms(ms)),
-        (Some(ms), undrained) => format!(
-            "{} ({undrained} never)",
-            format_duration(rounded_ms(ms))
-        ),
+        (Some(ms), undrained) => format!("{} ({undrained} never)", format_duration(rounded_ms(ms))),
     };
     vec![
         r.strategy.name().to_owned(),
