@@ -150,6 +150,31 @@ fn outage_without_trouble_has_no_amplification() {
 }
 
 #[test]
+fn outage_behind_a_breaker() {
+    let args = [
+        "--scenario",
+        "outage",
+        "--jitter",
+        "all",
+        "--clients",
+        "20",
+        "--duration",
+        "1m",
+        "--outage",
+        "10s",
+        "--capacity",
+        "30",
+        "--breaker",
+        "seed",
+    ];
+    insta::assert_snapshot!(stdout(&args));
+    let out = json(&args);
+    for result in out["results"].as_array().unwrap() {
+        assert!(result["rejected"].as_f64().unwrap() > 0.0, "{result}");
+    }
+}
+
+#[test]
 fn bad_values_exit_2_and_name_the_value() {
     let cases: &[(&[&str], &[&str])] = &[
         (
@@ -188,6 +213,14 @@ fn bad_values_exit_2_and_name_the_value() {
         (&["--scenario", "outage", "--duration", "5"], &["'5'"]),
         (&["--scenario", "outage", "--rate", "0"], &["'0'"]),
         (&["--scenario", "outage", "--max-attempts", "0"], &["'0'"]),
+        (
+            &["--scenario", "outage", "--breaker", "hystrix"],
+            &["'hystrix'", "gobreaker"],
+        ),
+        (
+            &["--breaker", "seed"],
+            &["'--breaker'", "'--scenario outage'"],
+        ),
         (
             &["--scenario", "outage", "--rate", "1000", "--duration", "1h"],
             &["'1000'"],

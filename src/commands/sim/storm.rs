@@ -13,6 +13,7 @@ use crate::commands::{Outcome, UsageError, print};
 use crate::engine::backoff::{BackoffConfig, Jitter};
 use crate::engine::budget::RetryBudgetConfig;
 use crate::engine::duration::{format_duration, parse_duration};
+use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
 use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
@@ -169,12 +170,15 @@ fn run_outage(
     clients: &[u32],
     threads: NonZeroUsize,
 ) -> miette::Result<String> {
-    if args.breaker.is_some() {
-        return Err(UsageError::new(
-            "'--breaker' is not available yet: the storm simulator has no breaker wired in",
-        )
-        .into());
-    }
+    let breaker = args
+        .breaker
+        .as_deref()
+        .map(|name| {
+            name.parse::<Preset>()
+                .map(Preset::config)
+                .map_err(|e| UsageError::new(format!("--breaker: {e}")))
+        })
+        .transpose()?;
     let standard = OutageConfig::standard(Strategy::Full);
     let duration_flag = |flag: &str, text: &Option<String>, default: Duration| match text {
         None => Ok(default),
@@ -227,6 +231,7 @@ fn run_outage(
                 backoff: backoff.clone(),
                 max_attempts,
                 budget: budget.clone(),
+                breaker: breaker.clone(),
             });
         }
     }
@@ -245,7 +250,7 @@ fn run_outage(
         "outage: {} clients send {rate} request{}/s each for {}; the dependency is down for \
          {}, then serves {capacity} calls/s\n\
          retries: at most {max_attempts} attempts, backoff base {}, multiplier {}, cap {}, \
-         budget {}\n{}\n\n",
+         budget {}, breaker {}\n{}\n\n",
         describe_clients(clients),
         if rate == 1.0 { "" } else { "s" },
         format_duration(duration),
@@ -254,23 +259,30 @@ fn run_outage(
         backoff.multiplier,
         format_duration(backoff.cap),
         budget.map_or_else(|| "none".to_owned(), |b| b.to_string()),
+        args.breaker.as_deref().unwrap_or("none"),
         describe_runs(seed, args.runs),
     );
-    text += &table(
-        &[
-            "strategy",
-            "clients",
-            "requests",
-            "calls",
-            "amplification",
-            "outage calls",
-            "peak/s",
-            "drain",
-            "given up",
-            "success",
-        ],
-        &results.iter().map(outage_row).collect::<Vec<_>>(),
-    );
+    let mut headers = vec![
+        "strategy",
+        "clients",
+        "requests",
+        "calls",
+        "amplification",
+        "outage calls",
+        "peak/s",
+        "drain",
+        "given up",
+        "success",
+    ];
+    let mut rows: Vec<Vec<String>> = results.iter().map(outage_row).collect();
+    if breaker.is_some() {
+        // Only with a breaker is anything rejected: the column appears with it.
+        headers.insert(4, "rejected");
+        for (row, result) in rows.iter_mut().zip(&results) {
+            row.insert(4, mean(result.rejected));
+        }
+    }
+    text += &table(&headers, &rows);
     Ok(text)
 }
 
