@@ -222,21 +222,27 @@ impl Simulator {
                     state.version_seen = version;
                     // The reply travels back, then the write travels to the server.
                     let reply = network(&mut rng);
-                    Some((time + reply + network(&mut rng), Step::WriteAtServer))
+                    let at = time.saturating_add(reply).saturating_add(network(&mut rng));
+                    Some((at, Step::WriteAtServer))
                 }
                 Step::WriteAtServer => {
                     writes += 1;
                     let reply = network(&mut rng);
                     if state.version_seen == version {
                         version += 1;
-                        completion = completion.max(time + reply);
+                        completion = completion.max(time.saturating_add(reply));
                         None
                     } else {
                         state.failures += 1;
                         // As published: the read's network delay is drawn before the backoff.
                         let travel = network(&mut rng);
                         let wait = waits.delay_us(state.failures, &mut state.previous_us, &mut rng);
-                        Some((time + reply + travel + wait * 1_000, Step::ReadAtServer))
+                        // Saturating: 10,000 clients at a 1000 h cap would pass u64 nanoseconds.
+                        let at = time
+                            .saturating_add(reply)
+                            .saturating_add(travel)
+                            .saturating_add(wait.saturating_mul(1_000));
+                        Some((at, Step::ReadAtServer))
                     }
                 }
             };

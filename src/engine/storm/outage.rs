@@ -382,7 +382,7 @@ impl Simulator {
                 if let Some(budget) = budget {
                     budget.on_request(now);
                 }
-                let next = time + period;
+                let next = time.saturating_add(period);
                 if next < end {
                     push(&mut self.heap, next, client, 1, initial_previous);
                 }
@@ -609,6 +609,29 @@ mod tests {
             ..OutageConfig::standard(Strategy::Full)
         };
         assert!(simulate(&bad_budget, 1).is_err());
+    }
+
+    #[test]
+    fn extreme_values_do_not_panic() {
+        let slow = OutageConfig {
+            rate: 1e-300,
+            ..OutageConfig::standard(Strategy::Full)
+        };
+        let run = simulate(&slow, 1).unwrap();
+        assert_eq!(
+            run.requests, 0,
+            "the first request is due after the scenario"
+        );
+        let long_cap = OutageConfig {
+            backoff: BackoffConfig {
+                cap: crate::engine::duration::MAX,
+                multiplier: 1e300,
+                ..BackoffConfig::default()
+            },
+            max_attempts: 100,
+            ..OutageConfig::standard(Strategy::Exponential)
+        };
+        assert!(simulate(&long_cap, 1).is_ok());
     }
 
     #[test]
