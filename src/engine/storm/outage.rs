@@ -307,6 +307,57 @@ impl Slots {
     }
 }
 
+/// One attempt of a request, at `time`.
+struct Call {
+    time: u64,
+    attempt: u32,
+    recovery: u64,
+    capacity: u64,
+}
+
+impl Call {
+    /// Asks the breaker (if any), sends the call if allowed, and counts it. Returns (sent,
+    /// succeeded). A rejected call is not sent, but after recovery it is still trouble: the
+    /// client is not yet served normally.
+    fn make(
+        &self,
+        breaker: Option<&mut CircuitBreaker>,
+        slots: &mut Slots,
+        run: &mut OutageRun,
+    ) -> (bool, bool) {
+        let now = Duration::from_nanos(self.time);
+        let slot = slots.slot_of(self.time, self.recovery);
+        let (breaker, permit) = match breaker.map(|b| (b.try_acquire(now), b)) {
+            None => (None, None),
+            Some((Ok(permit), breaker)) => (Some(breaker), Some(permit)),
+            Some((Err(_), _)) => {
+                run.rejected += 1;
+                if slot.is_some() {
+                    slots.last_trouble = slot;
+                }
+                return (false, false);
+            }
+        };
+        run.calls += 1;
+        let succeeded = match slot {
+            None => {
+                run.calls_during_outage += 1;
+                false
+            }
+            Some(slot) => slots.serve(slot, self.attempt, self.capacity),
+        };
+        if let (Some(breaker), Some(permit)) = (breaker, permit) {
+            let outcome = if succeeded {
+                Outcome::success(Duration::ZERO)
+            } else {
+                Outcome::failure(Duration::ZERO)
+            };
+            breaker.record(permit, outcome, now);
+        }
+        (true, succeeded)
+    }
+}
+
 /// Reusable buffers, one per thread.
 #[derive(Debug, Default)]
 struct Simulator {
@@ -389,38 +440,13 @@ impl Simulator {
             }
 
             let breaker = &mut self.breakers[client as usize];
-            let permit = match breaker.as_mut().map(|b| b.try_acquire(now)) {
-                None => None,
-                Some(Ok(permit)) => Some(permit),
-                Some(Err(_)) => {
-                    run.rejected += 1;
-                    if let Some(slot) = slots.slot_of(time, recovery) {
-                        slots.last_trouble = Some(slot);
-                    }
-                    None
-                }
+            let call = Call {
+                time,
+                attempt,
+                recovery,
+                capacity,
             };
-            let sent = breaker.is_none() || permit.is_some();
-            let succeeded = if sent {
-                run.calls += 1;
-                match slots.slot_of(time, recovery) {
-                    None => {
-                        run.calls_during_outage += 1;
-                        false
-                    }
-                    Some(slot) => slots.serve(slot, attempt, capacity),
-                }
-            } else {
-                false
-            };
-            if let (Some(breaker), Some(permit)) = (breaker.as_mut(), permit) {
-                let outcome = if succeeded {
-                    Outcome::success(Duration::ZERO)
-                } else {
-                    Outcome::failure(Duration::ZERO)
-                };
-                breaker.record(permit, outcome, now);
-            }
+            let (sent, succeeded) = call.make(breaker.as_mut(), &mut slots, &mut run);
 
             if succeeded {
                 run.succeeded += 1;
