@@ -359,6 +359,22 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_run_ends_with_every_client_served(
+            clients in 1u32..60,
+            strategy in 0usize..5,
+            seed: u64,
+        ) {
+            let config = ContentionConfig::published(clients, Strategy::COMPARISON[strategy]);
+            let run = simulate(&config, seed);
+            proptest::prop_assert!(run.writes >= u64::from(clients));
+            proptest::prop_assert_eq!(run.reads, run.writes);
+            proptest::prop_assert!(run.completion > Duration::ZERO);
+            proptest::prop_assert_eq!(simulate(&config, seed), run);
+        }
+    }
+
     #[test]
     fn runs_are_pinned() {
         // Any change to the model, the RNG or the backoff changes these: pin them.

@@ -700,6 +700,42 @@ mod tests {
         assert_eq!(run.rejected, 0);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_request_is_accounted_for(
+            clients in 1u32..40,
+            outage_s in 0u64..40,
+            capacity in 1u32..100,
+            max_attempts in 1u32..6,
+            strategy in 0usize..5,
+            budget in 0usize..4,
+            seed: u64,
+        ) {
+            let budget = [None, Some("tokens:10:0.1"), Some("ratio:20"), Some("ratio:20:5s")]
+                [budget]
+                .map(|spec| RetryBudgetConfig::parse(spec).unwrap());
+            let config = OutageConfig {
+                clients,
+                duration: Duration::from_secs(30),
+                outage: Duration::from_secs(outage_s),
+                capacity: Some(capacity),
+                max_attempts,
+                budget,
+                ..OutageConfig::standard(Strategy::COMPARISON[strategy])
+            };
+            let run = simulate(&config, seed).unwrap();
+            proptest::prop_assert_eq!(run.succeeded + run.given_up, run.requests);
+            proptest::prop_assert!(run.calls >= run.requests);
+            proptest::prop_assert!(run.calls <= run.requests * u64::from(max_attempts));
+            proptest::prop_assert!(run.calls_during_outage <= run.calls);
+            proptest::prop_assert_eq!(run.rejected, 0);
+            if max_attempts == 1 {
+                proptest::prop_assert_eq!(run.calls, run.requests);
+            }
+        }
+    }
+
     #[test]
     fn runs_are_pinned() {
         let pinned: Vec<(Strategy, OutageRun)> = Strategy::COMPARISON
