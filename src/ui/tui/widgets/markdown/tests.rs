@@ -391,7 +391,11 @@ mod properties {
         ) {
             let text = render_markdown(&source, width, &Theme::default());
             for line in &text.lines {
-                prop_assert!(line.width() <= usize::from(width).max(2), "{line:?}");
+                // Measured as the buffer lays cells out (per grapheme), which is what the
+                // renderer promises; `Line::width` sums per-char widths and overcounts
+                // clusters with spacing marks such as "0\u{d3f}\u{1c24}".
+                let cells: usize = line.spans.iter().map(|span| super::super::wrap::text_width(&span.content)).sum();
+                prop_assert!(cells <= usize::from(width).max(2), "{line:?}");
                 for span in &line.spans {
                     prop_assert!(!span.content.chars().any(char::is_control), "{span:?}");
                 }
@@ -409,5 +413,19 @@ mod properties {
             let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             prop_assert_eq!(squeeze(&rendered), squeeze(&source));
         }
+    }
+}
+
+#[test]
+fn a_cluster_with_spacing_marks_counts_as_the_buffer_draws_it() {
+    // Found by the width property: one grapheme, three chars, drawn as one cell.
+    let text = render_markdown("0\u{d3f}\u{1c24}", 1, &Theme::default());
+    for line in &text.lines {
+        let cells: usize = line
+            .spans
+            .iter()
+            .map(|span| super::wrap::text_width(&span.content))
+            .sum();
+        assert!(cells <= 2, "{line:?}");
     }
 }
