@@ -121,7 +121,7 @@ impl RateConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlowCalls {
-    #[serde(with = "human_duration")]
+    #[serde(with = "crate::engine::duration::serde_text")]
     #[schemars(with = "String")]
     pub slow_call: Duration,
     pub slow_rate: f64,
@@ -139,7 +139,7 @@ pub struct BreakerConfig {
     /// `at_least` opens when the count reaches the threshold, `exceeds` when it passes it.
     pub failure_comparison: Comparison,
     /// How long an OPEN breaker rejects calls, counted from the moment it opened.
-    #[serde(with = "human_duration")]
+    #[serde(with = "crate::engine::duration::serde_text")]
     #[schemars(with = "String")]
     pub recovery_timeout: Duration,
     /// `exceeds`: a trial is allowed strictly after the timeout; `at_least`: at it.
@@ -364,24 +364,5 @@ impl fmt::Display for BreakerConfig {
             }
         }
         Ok(())
-    }
-}
-
-/// Durations in configuration files and JSON are written the way people write them
-/// (`"30s"`), through the one duration parser and printer.
-mod human_duration {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::engine::duration::{DurationDisplay, parse_duration};
-
-    pub fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&DurationDisplay(*value))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_duration(&text).map_err(serde::de::Error::custom)
     }
 }

@@ -24,9 +24,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{Strategy, Waits, parallel_map};
-use crate::engine::backoff::{BackoffConfig, duration_text};
+use crate::engine::backoff::BackoffConfig;
 use crate::engine::breaker::{BreakerConfig, CircuitBreaker, ConfigError, Outcome};
 use crate::engine::budget::{BudgetError, RetryBudget, RetryBudgetConfig};
+use crate::engine::duration::serde_text as duration_text;
 use crate::engine::rng::Rng;
 
 const SECOND_NS: u64 = 1_000_000_000;
