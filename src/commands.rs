@@ -1,6 +1,7 @@
 //! One file per subcommand, each thin: arguments → library → output. This file dispatches
 //! and owns the error-to-exit-code mapping.
 
+pub mod progress;
 pub mod sim;
 
 use std::io::{self, Write};
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Outcome {
     };
     match command {
         Command::Sim(sim) => sim::run(sim, &cli.global),
+        Command::Progress(args) => progress::run(args, &cli.global),
         Command::List(_) | Command::Check(_) | Command::New(_) | Command::Schema => {
             Err(UsageError::new("this command arrives with the content format (issue 3)").into())
         }
