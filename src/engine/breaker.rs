@@ -5,19 +5,21 @@
 //! Each state change starts a new generation; results of permits from an older one are ignored.
 
 mod config;
+mod log;
 #[cfg(test)]
 mod tests;
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 pub use config::{
     BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, RateConfig,
     SlowCalls, format_percent,
 };
+pub use log::{Stats, TRANSITION_LOG_CAPACITY, Transition, millis};
 
 use crate::engine::duration::format_duration;
 use crate::engine::window::{SlidingWindow, WindowTotals};
+use log::TransitionLog;
 
 /// The three states, printed and serialized as `CLOSED`, `OPEN`, `HALF_OPEN`.
 #[derive(
@@ -108,72 +110,6 @@ pub enum Recorded {
     Counted,
     /// The permit came from an earlier state (generation); only the statistics saw it.
     Stale,
-}
-
-/// One state change: when, from where to where, and why in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    pub from: State,
-    pub to: State,
-    pub at: Duration,
-    pub reason: String,
-}
-
-impl serde::Serialize for Transition {
-    /// `{"from", "to", "at_ms", "reason"}`; `at_ms` is whole milliseconds, truncated.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Transition", 4)?;
-        out.serialize_field("from", &self.from)?;
-        out.serialize_field("to", &self.to)?;
-        out.serialize_field("at_ms", &millis(self.at))?;
-        out.serialize_field("reason", &self.reason)?;
-        out.end()
-    }
-}
-
-/// Whole milliseconds of `d`, saturating.
-pub fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Counts of calls since the breaker was built. `calls` counts every attempt; a call is
-/// either rejected, or admitted and later recorded as succeeded or failed (or in flight).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Stats {
-    pub calls: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    pub rejected: u64,
-    /// Calls slower than `slow_call` (only counted when slow-call tripping is configured).
-    pub slow: u64,
-}
-
-/// How many transitions the log keeps (the seed keeps the last 100 too).
-pub const TRANSITION_LOG_CAPACITY: usize = 100;
-
-/// The last [`TRANSITION_LOG_CAPACITY`] transitions and how many there were in all.
-#[derive(Debug, Clone)]
-struct TransitionLog {
-    recent: VecDeque<Transition>,
-    total: u64,
-}
-
-impl TransitionLog {
-    fn new() -> Self {
-        Self {
-            recent: VecDeque::with_capacity(TRANSITION_LOG_CAPACITY),
-            total: 0,
-        }
-    }
-
-    fn push(&mut self, transition: Transition) {
-        if self.recent.len() == TRANSITION_LOG_CAPACITY {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(transition);
-        self.total += 1;
-    }
 }
 
 /// A circuit breaker. Cheap to clone (a stepper's undo keeps copies).
@@ -271,7 +207,7 @@ impl CircuitBreaker {
                     return Err(self.reject(Rejected::HalfOpenFull));
                 }
             }
-            self.half_open_admitted += 1;
+            self.half_open_admitted = self.half_open_admitted.saturating_add(1);
         }
         Ok(Permit {
             generation: self.generation,
@@ -332,8 +268,8 @@ impl CircuitBreaker {
             let comparison = self.config.failure_comparison;
             if failed && comparison.holds(self.failure_count, threshold) {
                 let reason = format!(
-                    "{} consecutive failures {} failure_threshold {threshold}",
-                    self.failure_count,
+                    "{} {} failure_threshold {threshold}",
+                    counted(self.failure_count, "consecutive failure"),
                     comparison.verb()
                 );
                 return self.set_state(State::Open, now, reason);
@@ -382,8 +318,8 @@ impl CircuitBreaker {
                 let threshold = self.config.success_threshold;
                 if self.success_count >= threshold {
                     let reason = format!(
-                        "{} consecutive successes reached success_threshold {threshold}",
-                        self.success_count
+                        "{} reached success_threshold {threshold}",
+                        counted(self.success_count, "consecutive success")
                     );
                     self.set_state(State::Closed, now, reason);
                 }
@@ -507,6 +443,15 @@ impl CircuitBreaker {
         let held = self.log.recent.len();
         let skip = held.saturating_sub(usize::try_from(new).unwrap_or(usize::MAX));
         self.log.recent.iter().skip(skip)
+    }
+}
+
+/// "1 consecutive failure", "5 consecutive failures", "2 consecutive successes".
+fn counted(n: u32, noun: &str) -> String {
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("1 {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
     }
 }
 

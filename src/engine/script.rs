@@ -58,9 +58,38 @@ impl From<Action> for Token {
 }
 
 /// A parsed script: at least one token, at most [`MAX_SCRIPT_CALLS`] calls in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In files and JSON it is its text (`"4F 1S 5F +31s 2S 1F"`), parsed on the way in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Script {
     tokens: Vec<Token>,
+}
+
+impl TryFrom<String> for Script {
+    type Error = ScriptError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Script> for String {
+    fn from(script: Script) -> Self {
+        script.to_string()
+    }
+}
+
+impl schemars::JsonSchema for Script {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BreakerScript".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "Whitespace-separated steps: 'NF' / 'NS' (N calls that fail / succeed), 'NF@DUR' / 'NS@DUR' (calls taking DUR each), '+DUR' (the clock advances), e.g. '4F 1S 5F +31s 2S 1F'"
+        })
+    }
 }
 
 /// Why a script could not be parsed. Messages name the token and its 1-based position and

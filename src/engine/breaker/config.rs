@@ -159,9 +159,9 @@ impl Default for BreakerConfig {
 /// A configuration the breaker cannot run with. Each message names the field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{field} must be at least 1, got 0")]
+    #[error("{field} must be at least 1, got '0'")]
     Zero { field: &'static str },
-    #[error("{field} must be a percentage above 0 and at most 100, got {value}")]
+    #[error("{field} must be a percentage above 0 and at most 100, got '{value}'")]
     Percentage { field: &'static str, value: f64 },
     #[error("{field} '{value}' is longer than the longest accepted duration (1000h)")]
     TooLong { field: &'static str, value: String },

@@ -510,7 +510,7 @@ fn invalid_configs_name_their_field() {
                 ..BreakerConfig::default()
             },
             "failure_threshold",
-            "failure_threshold must be at least 1, got 0",
+            "failure_threshold must be at least 1, got '0'",
         ),
         (
             BreakerConfig {
@@ -518,7 +518,7 @@ fn invalid_configs_name_their_field() {
                 ..BreakerConfig::default()
             },
             "success_threshold",
-            "success_threshold must be at least 1, got 0",
+            "success_threshold must be at least 1, got '0'",
         ),
         (
             BreakerConfig {
@@ -575,7 +575,7 @@ fn invalid_configs_name_their_field() {
     );
     assert_eq!(
         with_rate(&|r| r.slow.as_mut().unwrap().slow_rate = -1.0).to_string(),
-        "slow_rate must be a percentage above 0 and at most 100, got -1"
+        "slow_rate must be a percentage above 0 and at most 100, got '-1'"
     );
     rate.half_open_max_calls = None;
     assert_eq!(
@@ -635,6 +635,18 @@ fn configs_are_plain_data_that_round_trip() {
     assert!(typo.unwrap_err().to_string().contains("failure_treshold"));
     let bad = serde_json::from_str::<BreakerConfig>(r#"{"recovery_timeout": "30"}"#);
     assert!(bad.unwrap_err().to_string().contains("'30' has no unit"));
+}
+
+#[test]
+fn configs_have_a_json_schema_for_exercise_files() {
+    let schema = serde_json::to_value(schemars::schema_for!(BreakerConfig)).unwrap();
+    let properties = &schema["properties"];
+    assert_eq!(properties["recovery_timeout"]["type"], "string");
+    assert!(properties["failure_comparison"].is_object());
+    assert!(
+        schema.to_string().contains("count:N"),
+        "the window is described"
+    );
 }
 
 #[test]
