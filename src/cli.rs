@@ -28,6 +28,8 @@ pub struct Global {
     pub modules_dirs: Vec<PathBuf>,
 }
 
+// Parsed once per process: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List modules with title, difficulty, minutes and your progress.

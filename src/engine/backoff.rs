@@ -497,7 +497,10 @@ mod tests {
         let first = schedule(&config(Jitter::Full), 3, 1);
         for (s, d) in spreads.iter().zip(&first) {
             assert_eq!(s.ceiling, d.ceiling);
-            assert!(s.min <= d.delay && d.delay <= s.max, "sample 0 is the seed's schedule");
+            assert!(
+                s.min <= d.delay && d.delay <= s.max,
+                "sample 0 is the seed's schedule"
+            );
             assert!(s.min <= s.p50 && s.p50 <= s.p95 && s.p95 <= s.max);
             // Full jitter is uniform on [0, c]: mean and median near c/2, p95 near 0.95 c.
             let c = s.ceiling.as_secs_f64();
@@ -516,7 +519,10 @@ mod tests {
         let mut column: Vec<u64> = (1..=20).rev().collect();
         let s = summarize(1, ms(1), &mut column);
         let us = Duration::from_micros;
-        assert_eq!((s.min, s.p50, s.p95, s.max), (us(1), us(10), us(19), us(20)));
+        assert_eq!(
+            (s.min, s.p50, s.p95, s.max),
+            (us(1), us(10), us(19), us(20))
+        );
         assert_eq!(s.mean, us(11)); // 10.5 rounds half up
         let mut one = vec![7];
         let s = summarize(1, ms(1), &mut one);

@@ -18,9 +18,7 @@ use super::backoff::{BackoffConfig, Jitter};
 use super::rng::Rng;
 
 /// How a client waits before retrying, as the storm commands name it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
     /// Retry at once.
@@ -183,7 +181,9 @@ where
             });
         }
     });
-    let mut all = done.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut all = done
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     all.sort_unstable_by_key(|&(index, _)| index);
     all.into_iter().map(|(_, result)| result).collect()
 }
@@ -209,7 +209,11 @@ mod tests {
     #[test]
     fn waits_match_the_backoff_formula() {
         let params = BackoffConfig::contention(Jitter::None);
-        for strategy in [Strategy::Full, Strategy::Decorrelated, Strategy::Exponential] {
+        for strategy in [
+            Strategy::Full,
+            Strategy::Decorrelated,
+            Strategy::Exponential,
+        ] {
             let waits = Waits::new(strategy, &params);
             let backoff = BackoffConfig {
                 jitter: strategy.jitter().unwrap(),

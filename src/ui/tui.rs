@@ -5,6 +5,7 @@
 //! implementing [`event::App`] and calling [`event::run`].
 
 pub mod event;
+pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;

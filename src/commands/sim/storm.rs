@@ -277,10 +277,7 @@ fn outage_row(r: &OutageSummary) -> Vec<String> {
     let drain = match (r.time_to_drain_ms, r.undrained_runs) {
         (None, _) => "never".to_owned(),
         (Some(ms), 0) => format_duration(rounded_ms(ms)),
-        (Some(ms), undrained) => format!(
-            "{} ({undrained} never)",
-            format_duration(rounded_ms(ms))
-        ),
+        (Some(ms), undrained) => format!("{} ({undrained} never)", format_duration(rounded_ms(ms))),
     };
     vec![
         r.strategy.name().to_owned(),

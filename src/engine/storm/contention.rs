@@ -5,9 +5,9 @@
 //! Invariants: every client succeeds eventually (each round one write wins), so a run ends;
 //! events are ordered by (time, sequence), so ties replay the same way everywhere.
 
+use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::collections::binary_heap::PeekMut;
-use std::cmp::Ordering;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
@@ -96,9 +96,12 @@ pub fn simulate_many(
     let tasks: Vec<(usize, u64)> = (0..configs.len())
         .flat_map(|index| (0..u64::from(runs)).map(move |run| (index, seed.wrapping_add(run))))
         .collect();
-    let results = parallel_map(&tasks, threads, Simulator::default, |sim, &(index, seed)| {
-        sim.run(&configs[index], &waits[index], seed)
-    });
+    let results = parallel_map(
+        &tasks,
+        threads,
+        Simulator::default,
+        |sim, &(index, seed)| sim.run(&configs[index], &waits[index], seed),
+    );
     configs
         .iter()
         .zip(results.chunks(runs.max(1) as usize))
@@ -291,7 +294,10 @@ mod tests {
 
     #[test]
     fn every_client_succeeds_and_work_is_at_least_one_write_each() {
-        for strategy in Strategy::COMPARISON.into_iter().chain([Strategy::Proportional]) {
+        for strategy in Strategy::COMPARISON
+            .into_iter()
+            .chain([Strategy::Proportional])
+        {
             for clients in [2, 10, 57] {
                 let run = simulate(&ContentionConfig::published(clients, strategy), 11);
                 // The run only ends once every client has succeeded (the loop drains the

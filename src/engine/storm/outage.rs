@@ -195,9 +195,12 @@ pub fn simulate_many(
     let tasks: Vec<(usize, u64)> = (0..configs.len())
         .flat_map(|index| (0..u64::from(runs)).map(move |run| (index, seed.wrapping_add(run))))
         .collect();
-    let results = parallel_map(&tasks, threads, Simulator::default, |sim, &(index, seed)| {
-        sim.run(&configs[index], &waits[index], seed)
-    });
+    let results = parallel_map(
+        &tasks,
+        threads,
+        Simulator::default,
+        |sim, &(index, seed)| sim.run(&configs[index], &waits[index], seed),
+    );
     Ok(configs
         .iter()
         .zip(results.chunks(runs.max(1) as usize))
@@ -452,7 +455,12 @@ mod tests {
     #[test]
     fn every_request_either_succeeds_or_is_given_up() {
         for strategy in Strategy::COMPARISON {
-            for budget in [None, Some("tokens:10:0.1"), Some("ratio:10"), Some("ratio:10:10s")] {
+            for budget in [
+                None,
+                Some("tokens:10:0.1"),
+                Some("ratio:10"),
+                Some("ratio:10:10s"),
+            ] {
                 let config = OutageConfig {
                     budget: budget.map(|b| RetryBudgetConfig::parse(b).unwrap()),
                     ..OutageConfig::standard(strategy)
@@ -479,7 +487,10 @@ mod tests {
                 with.amplification(),
                 without.amplification()
             );
-            assert!(with.calls_during_outage < without.calls_during_outage, "{spec}");
+            assert!(
+                with.calls_during_outage < without.calls_during_outage,
+                "{spec}"
+            );
         }
     }
 
@@ -497,15 +508,22 @@ mod tests {
     #[test]
     fn backoff_with_room_drains_after_recovery() {
         let run = simulate(&OutageConfig::standard(Strategy::Full), 1).unwrap();
-        let drain = run.time_to_drain.expect("capacity 150 > 100 requests/s drains");
-        assert!(drain > Duration::ZERO && drain < Duration::from_secs(60), "{drain:?}");
+        let drain = run
+            .time_to_drain
+            .expect("capacity 150 > 100 requests/s drains");
+        assert!(
+            drain > Duration::ZERO && drain < Duration::from_secs(60),
+            "{drain:?}"
+        );
         assert!(run.peak_calls_per_s > 100, "retries pile onto recovery");
     }
 
     #[test]
     fn same_seed_same_result_whatever_the_thread_count() {
-        let configs: Vec<OutageConfig> =
-            Strategy::COMPARISON.into_iter().map(OutageConfig::standard).collect();
+        let configs: Vec<OutageConfig> = Strategy::COMPARISON
+            .into_iter()
+            .map(OutageConfig::standard)
+            .collect();
         let one = simulate_many(&configs, 4, 9, threads(1)).unwrap();
         let two = simulate_many(&configs, 4, 9, threads(2)).unwrap();
         assert_eq!(one, two);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::engine::breaker::{Comparison, State};
 use crate::engine::window::{WindowConfig, WindowTotals};
 
-use super::Lane;
+use super::{Lane, ceil_millis};
 
 /// Counts against their thresholds, for gauges.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,7 +47,8 @@ pub struct RecoveryGauge {
     /// Time since the breaker opened.
     pub elapsed: Duration,
     pub recovery_timeout: Duration,
-    /// Until a trial call is admitted (zero once it would be).
+    /// Until a trial call is admitted, rounded up to a whole millisecond (zero once it
+    /// would be).
     pub remaining: Duration,
 }
 
@@ -67,7 +68,7 @@ impl Lane {
         let recovery = breaker.open_since().map(|(opened_at, due)| RecoveryGauge {
             elapsed: now.saturating_sub(opened_at),
             recovery_timeout: config.recovery_timeout,
-            remaining: due.map_or(Duration::MAX, |due| due.saturating_sub(now)),
+            remaining: due.map_or(Duration::MAX, |due| ceil_millis(due).saturating_sub(now)),
         });
         Counters {
             state: breaker.state(),
