@@ -12,8 +12,8 @@ mod tests;
 use std::time::Duration;
 
 pub use config::{
-    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, RateConfig,
-    SlowCalls, format_percent,
+    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, JudgeOn,
+    RateConfig, SlowCalls, format_percent,
 };
 pub use log::{Stats, TRANSITION_LOG_CAPACITY, Transition, millis};
 
@@ -41,6 +41,7 @@ pub enum State {
 }
 
 impl State {
+    /// `CLOSED`, `OPEN` or `HALF_OPEN`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Closed => "CLOSED",
@@ -71,6 +72,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A call that succeeded after `duration`.
     pub fn success(duration: Duration) -> Self {
         Self {
             result: CallResult::Success,
@@ -78,6 +80,7 @@ impl Outcome {
         }
     }
 
+    /// A call that failed after `duration`.
     pub fn failure(duration: Duration) -> Self {
         Self {
             result: CallResult::Failure,
@@ -156,6 +159,7 @@ impl CircuitBreaker {
         })
     }
 
+    /// The configuration the breaker was built with.
     pub fn config(&self) -> &BreakerConfig {
         &self.config
     }
@@ -275,14 +279,17 @@ impl CircuitBreaker {
                 return self.set_state(State::Open, now, reason);
             }
         }
-        if let Some(reason) = self.rate_trip(now) {
+        if let Some(reason) = self.rate_trip(failed, now) {
             self.set_state(State::Open, now, reason);
         }
     }
 
     /// Why the window's rates open the breaker at `now`, if they do.
-    fn rate_trip(&self, now: Duration) -> Option<String> {
+    fn rate_trip(&self, failed: bool, now: Duration) -> Option<String> {
         let rate = self.config.rate.as_ref()?;
+        if rate.judge_on == JudgeOn::Failure && !failed {
+            return None;
+        }
         let totals = self.window.as_ref()?.totals(now);
         if totals.calls < rate.effective_min_calls() {
             return None;
@@ -422,6 +429,7 @@ impl CircuitBreaker {
         (self.state == State::Open).then(|| (self.opened_at, self.config.trial_due(self.opened_at)))
     }
 
+    /// Call counts since the breaker was built.
     pub fn stats(&self) -> Stats {
         self.stats
     }

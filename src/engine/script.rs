@@ -139,6 +139,7 @@ impl Script {
         Ok(Self { tokens })
     }
 
+    /// The tokens in order.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
@@ -293,6 +294,7 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// A fresh breaker at time zero, or the first problem with `config`.
     pub fn new(config: BreakerConfig) -> Result<Self, ConfigError> {
         Ok(Self::with(
             CircuitBreaker::new(config)?,
@@ -305,10 +307,12 @@ impl Runner {
         Self { breaker, clock }
     }
 
+    /// The breaker, for gauges and its transition log.
     pub fn breaker(&self) -> &CircuitBreaker {
         &self.breaker
     }
 
+    /// The virtual clock: the time at the end of the last step.
     pub fn clock(&self) -> &VirtualClock {
         &self.clock
     }

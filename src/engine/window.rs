@@ -146,6 +146,7 @@ pub enum SlidingWindow {
 }
 
 impl SlidingWindow {
+    /// An empty window of the configured kind.
     pub fn new(config: WindowConfig) -> Self {
         match config {
             WindowConfig::Count { calls } => Self::Count(CountWindow::new(calls)),
@@ -153,7 +154,7 @@ impl SlidingWindow {
         }
     }
 
-    /// Adds one completed call, made (completed) at `at`.
+    /// Adds one call completed at `at` (never earlier than a call recorded before).
     pub fn record(&mut self, at: Duration, failed: bool, slow: bool) {
         match self {
             Self::Count(window) => window.record(failed, slow),
@@ -205,6 +206,7 @@ impl CountWindow {
         }
     }
 
+    /// Adds one completed call, pushing out the oldest once full.
     pub fn record(&mut self, failed: bool, slow: bool) {
         let full = self.totals.calls as usize == self.slots.len();
         if full {
@@ -223,10 +225,12 @@ impl CountWindow {
         }
     }
 
+    /// The calls held.
     pub fn totals(&self) -> WindowTotals {
         self.totals
     }
 
+    /// Forgets every call.
     pub fn reset(&mut self) {
         self.next = 0;
         self.totals = WindowTotals::default();
@@ -249,6 +253,7 @@ pub struct TimeWindow {
 }
 
 impl TimeWindow {
+    /// An empty window over the last `span`.
     pub fn new(span: Duration) -> Self {
         Self {
             span,
@@ -262,6 +267,7 @@ impl TimeWindow {
         now.saturating_sub(at) >= self.span
     }
 
+    /// Adds one call completed at `at` (never earlier than a call recorded before).
     pub fn record(&mut self, at: Duration, failed: bool, slow: bool) {
         self.evict(at);
         let call = WindowTotals {
@@ -299,6 +305,7 @@ impl TimeWindow {
         totals
     }
 
+    /// Forgets every call.
     pub fn reset(&mut self) {
         self.entries.clear();
         self.totals = WindowTotals::default();
