@@ -81,6 +81,9 @@ impl Stepper {
     }
 
     fn render_title(&self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
         buf.set_style(area, self.theme.title);
         let lane = self.lab.lane();
         let right = match self.lab.lanes().len() {
@@ -106,6 +109,9 @@ impl Stepper {
     }
 
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
         buf.set_style(area, self.theme.footer);
         let step = format!("+{}", format_duration(self.lab.time_step()));
         let mut hints: Vec<(&str, &str)> = Vec::with_capacity(10);
