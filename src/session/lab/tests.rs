@@ -5,7 +5,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::engine::breaker::{HalfOpenTransition, State::*};
+use crate::engine::breaker::{BreakerConfig, HalfOpenTransition, State::*};
 use crate::engine::preset::Preset;
 
 fn secs(n: u64) -> Duration {

@@ -6,7 +6,8 @@ use std::time::Duration;
 use crate::engine::breaker::{Comparison, HalfOpenJudgement, State};
 use crate::engine::window::{WindowConfig, WindowTotals};
 
-use super::{Lane, ceil_millis};
+use super::Lane;
+use super::lane::ceil_millis;
 
 /// Counts against their thresholds, for gauges.
 #[derive(Debug, Clone, Copy, PartialEq)]
