@@ -292,7 +292,7 @@ impl Stepper {
                 "t",
                 format!("advance the clock +{step} (when OPEN: just past recovery_timeout)"),
             ),
-            ("space", format!("play the script's next step ({next})")),
+            ("space", format!("play the script's next step ({next}); enter or n too")),
             ("u", "undo the last step".to_owned()),
             (
                 "c o h",
