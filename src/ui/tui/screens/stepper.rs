@@ -292,7 +292,10 @@ impl Stepper {
                 "t",
                 format!("advance the clock +{step} (when OPEN: just past recovery_timeout)"),
             ),
-            ("space", format!("play the script's next step ({next}); enter or n too")),
+            (
+                "space",
+                format!("play the script's next step ({next}); enter or n too"),
+            ),
             ("u", "undo the last step".to_owned()),
             (
                 "c o h",
