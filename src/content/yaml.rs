@@ -1,0 +1,965 @@
+//! The only file that names serde-saphyr. Parses YAML (under a budget against alias bombs)
+//! into a [`Node`] tree that remembers where every value came from, then deserializes typed
+//! values from that tree with error recovery: a bad value is reported at its own line and
+//! column, removed, and deserialization retried, so one mistake never hides the next.
+//!
+//! Invariant: every string in the tree has passed through [`sanitize`]; node ids are unique
+//! within one tree and survive cloning, so a diagnostic can always be traced to a node.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, EnumAccess, Error as _, IntoDeserializer, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
+use serde::{Deserialize, Deserializer};
+
+use super::sanitize::sanitize;
+
+/// A 1-based line and column (in characters) in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct Loc {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// One YAML value with its position and a tree-unique id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: u32,
+    pub loc: Loc,
+    pub value: Value,
+}
+
+/// The shape of a YAML value. Mapping keys keep their own positions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The value under `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, value)| value)
+    }
+
+    /// The key node and value node under `key` when this node is a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        let Value::Map(entries) = &self.value else {
+            return None;
+        };
+        entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// The text of a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The elements of a sequence (empty for anything else).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// The entries of a mapping (empty for anything else).
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The scalar as text, as an author wrote it (numbers and booleans included).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(text) => Some(text.clone()),
+            Value::Int(n) => Some(n.to_string()),
+            Value::UInt(n) => Some(n.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
+    /// Finds the node with `id` anywhere below (or at) this node.
+    pub fn find(&self, id: u32) -> Option<&Node> {
+        if self.id == id {
+            return Some(self);
+        }
+        match &self.value {
+            Value::Seq(items) => items.iter().find_map(|item| item.find(id)),
+            Value::Map(entries) => entries
+                .iter()
+                .find_map(|(k, v)| k.find(id).or_else(|| v.find(id))),
+            _ => None,
+        }
+    }
+
+    /// Removes the entry or element that holds node `id` (a key removes its whole entry).
+    /// Returns the id of the mapping and the key removed from it, if it was a mapping entry.
+    fn remove(&mut self, id: u32) -> Option<Removed> {
+        match &mut self.value {
+            Value::Seq(items) => {
+                if let Some(index) = items.iter().position(|item| item.id == id) {
+                    items.remove(index);
+                    return Some(Removed::Element);
+                }
+                items.iter_mut().find_map(|item| item.remove(id))
+            }
+            Value::Map(entries) => {
+                let map_id = self.id;
+                if let Some(index) = entries.iter().position(|(k, v)| k.id == id || v.id == id) {
+                    let (key, _) = entries.remove(index);
+                    return Some(Removed::Entry {
+                        map: map_id,
+                        key: key.scalar_text().unwrap_or_default(),
+                    });
+                }
+                entries.iter_mut().find_map(|(_, v)| v.remove(id))
+            }
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, in an author's words.
+    fn describe(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::UInt(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+enum Removed {
+    Element,
+    Entry { map: u32, key: String },
+}
+
+/// Limits that keep hostile input cheap: nesting, node count, alias expansion.
+const MAX_DEPTH: usize = 48;
+const MAX_NODES: usize = 200_000;
+const MAX_ALIASES: usize = 1_000;
+
+/// A problem the parser or the deserializer found, at a node or a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub loc: Loc,
+    pub kind: ProblemKind,
+}
+
+/// What went wrong, with what the diagnostic layer needs for a hint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProblemKind {
+    /// Not YAML at all, or over the parser budget.
+    Syntax(String),
+    UnknownField {
+        field: String,
+        expected: &'static [&'static str],
+    },
+    MissingField(&'static str),
+    UnknownVariant {
+        variant: String,
+        expected: &'static [&'static str],
+    },
+    /// A value of the wrong shape or out of range.
+    Invalid(String),
+}
+
+/// Parses `text` into a tree. On failure, one syntax problem with its position.
+pub fn parse(text: &str) -> Result<Node, Problem> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_aliases: MAX_ALIASES,
+            max_documents: 1,
+        },
+        with_snippet: false,
+    };
+    let raw: Option<serde_saphyr::Spanned<Raw>> =
+        serde_saphyr::from_str_with_options(text, options).map_err(|error| {
+            let loc = error
+                .location()
+                .map(|l| Loc {
+                    line: u32::try_from(l.line()).unwrap_or(u32::MAX),
+                    col: u32::try_from(l.column()).unwrap_or(u32::MAX),
+                })
+                .unwrap_or(Loc { line: 1, col: 1 });
+            Problem {
+                loc,
+                kind: ProblemKind::Syntax(syntax_message(&error)),
+            }
+        })?;
+    let mut next_id = 0;
+    Ok(match raw {
+        Some(raw) => build(raw, &mut next_id),
+        None => Node {
+            id: 0,
+            loc: Loc { line: 1, col: 1 },
+            value: Value::Null,
+        },
+    })
+}
+
+/// The parser's message, first line only, without its own location suffix.
+fn syntax_message(error: &serde_saphyr::Error) -> String {
+    let text = error.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let trimmed = match first.rfind(" at line ") {
+        Some(index) => &first[..index],
+        None => first,
+    };
+    sanitize(trimmed)
+}
+
+fn build(raw: serde_saphyr::Spanned<Raw>, next_id: &mut u32) -> Node {
+    let id = *next_id;
+    *next_id += 1;
+    let loc = Loc {
+        line: u32::try_from(raw.referenced.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(raw.referenced.column()).unwrap_or(u32::MAX),
+    };
+    let value = match raw.value {
+        Raw::Null => Value::Null,
+        Raw::Bool(b) => Value::Bool(b),
+        Raw::Int(n) => Value::Int(n),
+        Raw::UInt(n) => Value::UInt(n),
+        Raw::Float(x) => Value::Float(x),
+        Raw::Str(text) => Value::Str(sanitize(&text)),
+        Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| build(i, next_id)).collect()),
+        Raw::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (build(k, next_id), build(v, next_id)))
+                .collect(),
+        ),
+    };
+    Node { id, loc, value }
+}
+
+/// The tree as serde-saphyr hands it over, before ids and sanitising.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<serde_saphyr::Spanned<Raw>>),
+    Map(Vec<(serde_saphyr::Spanned<Raw>, serde_saphyr::Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+        Ok(Raw::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+        Ok(match i64::try_from(v) {
+            Ok(n) => Raw::Int(n),
+            Err(_) => Raw::UInt(v),
+        })
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
+        i64::try_from(v)
+            .map(Raw::Int)
+            .map_err(|_| E::custom("integer out of range"))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
+        u64::try_from(v)
+            .map(Raw::UInt)
+            .map_err(|_| E::custom("integer out of range"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+        Ok(Raw::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Raw, E> {
+        Err(E::custom("binary values are not supported"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key()? {
+            let value = map.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+/// Deserializes a `T` from `root`, reporting every problem found on the way. Returns the
+/// value when one could be built (possibly with bad entries left out) and all problems.
+pub fn from_tree<T: de::DeserializeOwned>(root: &Node) -> (Option<T>, Vec<Problem>) {
+    let mut tree = root.clone();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut reported: HashSet<(u32, String)> = HashSet::new();
+    let mut removed_keys: HashSet<(u32, String)> = HashSet::new();
+    // Each round removes at least one node, so this ends; the cap bounds pathological input.
+    for _ in 0..500 {
+        let side = RefCell::new(Vec::new());
+        let result = T::deserialize(NodeDe {
+            node: &tree,
+            side: &side,
+        });
+        let (value, errors) = match result {
+            Ok(value) => (Some(value), Vec::new()),
+            Err(error) => (None, error.0),
+        };
+        let mut retry = false;
+        for problem in side.into_inner().into_iter().chain(errors) {
+            let suppressed = matches!(&problem.kind, ErrKind::MissingField(name)
+                if removed_keys.contains(&(problem.node.unwrap_or(u32::MAX), (*name).to_owned())));
+            let node = problem.node.unwrap_or(tree.id);
+            if !suppressed {
+                let loc = root.find(node).map_or(root.loc, |n| n.loc);
+                let kind = problem.kind.into_public();
+                if reported.insert((node, format!("{kind:?}"))) {
+                    problems.push(Problem { loc, kind });
+                }
+            }
+            if value.is_none() {
+                if node == tree.id {
+                    return (None, sorted(problems));
+                }
+                match tree.remove(node) {
+                    Some(Removed::Entry { map, key }) => {
+                        removed_keys.insert((map, key));
+                        retry = true;
+                    }
+                    Some(Removed::Element) => retry = true,
+                    None => {}
+                }
+            }
+        }
+        if let Some(value) = value {
+            return (Some(value), sorted(problems));
+        }
+        if !retry {
+            return (None, sorted(problems));
+        }
+    }
+    (None, sorted(problems))
+}
+
+fn sorted(mut problems: Vec<Problem>) -> Vec<Problem> {
+    problems.sort_by_key(|p| p.loc);
+    problems
+}
+
+/// The deserializer's error: one or more problems, each tied to a node once known.
+#[derive(Debug)]
+pub struct DeError(Vec<RawProblem>);
+
+#[derive(Debug)]
+struct RawProblem {
+    node: Option<u32>,
+    kind: ErrKind,
+}
+
+#[derive(Debug)]
+enum ErrKind {
+    Custom(String),
+    UnknownField {
+        field: String,
+        expected: &'static [&'static str],
+    },
+    MissingField(&'static str),
+    UnknownVariant {
+        variant: String,
+        expected: &'static [&'static str],
+    },
+}
+
+impl ErrKind {
+    fn into_public(self) -> ProblemKind {
+        match self {
+            ErrKind::Custom(message) => ProblemKind::Invalid(message),
+            ErrKind::UnknownField { field, expected } => {
+                ProblemKind::UnknownField { field, expected }
+            }
+            ErrKind::MissingField(name) => ProblemKind::MissingField(name),
+            ErrKind::UnknownVariant { variant, expected } => {
+                ProblemKind::UnknownVariant { variant, expected }
+            }
+        }
+    }
+}
+
+impl DeError {
+    fn one(kind: ErrKind) -> Self {
+        Self(vec![RawProblem { node: None, kind }])
+    }
+
+    /// Ties problems that do not know their node yet to `node` (the innermost wins).
+    fn at(mut self, node: u32) -> Self {
+        for problem in &mut self.0 {
+            problem.node.get_or_insert(node);
+        }
+        self
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.0 {
+            match &problem.kind {
+                ErrKind::Custom(message) => f.write_str(message)?,
+                ErrKind::UnknownField { field, .. } => write!(f, "unknown field '{field}'")?,
+                ErrKind::MissingField(name) => write!(f, "missing field '{name}'")?,
+                ErrKind::UnknownVariant { variant, .. } => {
+                    write!(f, "unknown value '{variant}'")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<M: fmt::Display>(message: M) -> Self {
+        Self::one(ErrKind::Custom(message.to_string()))
+    }
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Self::one(ErrKind::UnknownField {
+            field: field.to_owned(),
+            expected,
+        })
+    }
+    fn missing_field(field: &'static str) -> Self {
+        Self::one(ErrKind::MissingField(field))
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::one(ErrKind::UnknownVariant {
+            variant: variant.to_owned(),
+            expected,
+        })
+    }
+    fn invalid_type(unexpected: de::Unexpected, expected: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "expected {}, found {}",
+            plain_expected(&expected.to_string()),
+            unexpected_text(&unexpected)
+        ))
+    }
+    fn invalid_value(unexpected: de::Unexpected, expected: &dyn de::Expected) -> Self {
+        Self::invalid_type(unexpected, expected)
+    }
+}
+
+/// Serde's Rust type names in an author's words.
+fn plain_expected(expected: &str) -> String {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a sequence" => "a list".to_owned(),
+        "a map" => "a mapping".to_owned(),
+        other if other.starts_with("struct ") => "a mapping".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn unexpected_text(unexpected: &de::Unexpected) -> String {
+    match unexpected {
+        de::Unexpected::Str(text) => format!("'{text}'"),
+        de::Unexpected::Signed(n) => format!("{n}"),
+        de::Unexpected::Unsigned(n) => format!("{n}"),
+        de::Unexpected::Float(x) => format!("{x}"),
+        de::Unexpected::Bool(b) => format!("{b}"),
+        de::Unexpected::Seq => "a list".to_owned(),
+        de::Unexpected::Map => "a mapping".to_owned(),
+        de::Unexpected::Unit | de::Unexpected::Option => "nothing".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A serde deserializer over one node. Problems that need not stop deserialization
+/// (unknown fields) go to `side`.
+#[derive(Clone, Copy)]
+struct NodeDe<'a> {
+    node: &'a Node,
+    side: &'a RefCell<Vec<RawProblem>>,
+}
+
+impl<'a> NodeDe<'a> {
+    fn child(&self, node: &'a Node) -> Self {
+        Self {
+            node,
+            side: self.side,
+        }
+    }
+
+    fn wrong(&self, expected: &str) -> DeError {
+        DeError::custom(format_args!("expected {expected}, found {}", self.found()))
+            .at(self.node.id)
+    }
+
+    fn found(&self) -> String {
+        match &self.node.value {
+            Value::Str(text) => format!("'{}'", short(text)),
+            Value::Int(n) => n.to_string(),
+            Value::UInt(n) => n.to_string(),
+            Value::Float(x) => x.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => self.node.describe().to_owned(),
+        }
+    }
+}
+
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}
+
+macro_rules! forward_to_any {
+    ($($method:ident)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+            self.deserialize_any(visitor)
+        })*
+    };
+}
+
+impl<'de, 'a> Deserializer<'de> for NodeDe<'a> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let id = self.node.id;
+        let result = match &self.node.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(n) => visitor.visit_i64(*n),
+            Value::UInt(n) => visitor.visit_u64(*n),
+            Value::Float(x) => visitor.visit_f64(*x),
+            Value::Str(text) => visitor.visit_str(text),
+            Value::Seq(items) => visitor.visit_seq(Seq {
+                de: self,
+                items: items.iter(),
+            }),
+            Value::Map(entries) => visitor.visit_map(Map {
+                de: self,
+                entries,
+                next: 0,
+                pending: None,
+            }),
+        };
+        result.map_err(|e: DeError| e.at(id))
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let id = self.node.id;
+        match self.node.scalar_text() {
+            Some(text) => visitor.visit_str(&text).map_err(|e: DeError| e.at(id)),
+            None => Err(self.wrong("a string")),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let id = self.node.id;
+        match self.node.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+        .map_err(|e: DeError| e.at(id))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.node.value {
+            Value::Seq(_) => self.deserialize_any(visitor),
+            _ => Err(self.wrong("a list")),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.node.value {
+            Value::Map(_) => self.deserialize_any(visitor),
+            _ => Err(self.wrong("a mapping")),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.node.value {
+            Value::Map(_) => self.deserialize_any(visitor),
+            _ => Err(self.wrong("a mapping")),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        let id = self.node.id;
+        match &self.node.value {
+            Value::Str(_) => visitor.visit_enum(Enum {
+                key: self,
+                value: None,
+            }),
+            Value::Map(entries) if entries.len() == 1 => {
+                let (key, value) = &entries[0];
+                visitor.visit_enum(Enum {
+                    key: self.child(key),
+                    value: Some(self.child(value)),
+                })
+            }
+            _ => Err(self.wrong("a name, or a mapping with one key")),
+        }
+        .map_err(|e: DeError| e.at(id))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        let id = self.node.id;
+        visitor
+            .visit_newtype_struct(self)
+            .map_err(|e: DeError| e.at(id))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
+    forward_to_any! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32
+        deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf
+        deserialize_unit deserialize_identifier deserialize_i128 deserialize_u128
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_seq(visitor)
+    }
+}
+
+struct Seq<'a> {
+    de: NodeDe<'a>,
+    items: std::slice::Iter<'a, Node>,
+}
+
+impl<'de, 'a> SeqAccess<'de> for Seq<'a> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        match self.items.next() {
+            Some(item) => seed
+                .deserialize(self.de.child(item))
+                .map(Some)
+                .map_err(|e: DeError| e.at(item.id)),
+            None => Ok(None),
+        }
+    }
+}
+
+struct Map<'a> {
+    de: NodeDe<'a>,
+    entries: &'a [(Node, Node)],
+    next: usize,
+    pending: Option<&'a Node>,
+}
+
+impl<'de, 'a> MapAccess<'de> for Map<'a> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        let Some((key, value)) = self.entries.get(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        self.pending = Some(value);
+        match seed.deserialize(self.de.child(key)) {
+            Ok(k) => Ok(Some(k)),
+            Err(mut error) => {
+                // An unknown field: report every unknown key of this mapping at once.
+                let expected = error.0.iter().find_map(|p| match &p.kind {
+                    ErrKind::UnknownField { expected, .. } => Some(*expected),
+                    _ => None,
+                });
+                if let Some(expected) = expected {
+                    for (other, _) in &self.entries[self.next..] {
+                        let Some(name) = other.as_str() else { continue };
+                        if !expected.contains(&name) {
+                            error.0.push(RawProblem {
+                                node: Some(other.id),
+                                kind: ErrKind::UnknownField {
+                                    field: name.to_owned(),
+                                    expected,
+                                },
+                            });
+                        }
+                    }
+                }
+                Err(error.at(key.id))
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        let Some(value) = self.pending.take() else {
+            return Err(DeError::custom("value requested before key"));
+        };
+        seed.deserialize(self.de.child(value))
+            .map_err(|e: DeError| e.at(value.id))
+    }
+}
+
+struct Enum<'a> {
+    key: NodeDe<'a>,
+    value: Option<NodeDe<'a>>,
+}
+
+impl<'de, 'a> EnumAccess<'de> for Enum<'a> {
+    type Error = DeError;
+    type Variant = Variant<'a>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Variant<'a>), DeError> {
+        let id = self.key.node.id;
+        let Some(name) = self.key.node.scalar_text() else {
+            return Err(self.key.wrong("a name"));
+        };
+        let variant = seed
+            .deserialize(name.as_str().into_deserializer())
+            .map_err(|e: DeError| e.at(id))?;
+        Ok((
+            variant,
+            Variant {
+                key: self.key,
+                value: self.value,
+            },
+        ))
+    }
+}
+
+struct Variant<'a> {
+    key: NodeDe<'a>,
+    value: Option<NodeDe<'a>>,
+}
+
+impl<'de, 'a> VariantAccess<'de> for Variant<'a> {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        match self.value {
+            None => Ok(()),
+            Some(value) if matches!(value.node.value, Value::Null) => Ok(()),
+            Some(value) => Err(value.wrong("nothing after this name")),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
+        match self.value {
+            Some(value) => seed.deserialize(value),
+            None => Err(self.key.wrong("a mapping with one key")),
+        }
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        match self.value {
+            Some(value) => value.deserialize_seq(visitor),
+            None => Err(self.key.wrong("a mapping with one key")),
+        }
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.value {
+            Some(value) => value.deserialize_map(visitor),
+            None => Err(self.key.wrong("a mapping with one key")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        id: String,
+        minutes: u32,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        title: String,
+        items: Vec<Item>,
+    }
+
+    fn problems_of<T: de::DeserializeOwned>(text: &str) -> (Option<T>, Vec<String>) {
+        let tree = parse(text).expect("parses");
+        let (value, problems) = from_tree::<T>(&tree);
+        let list = problems
+            .iter()
+            .map(|p| format!("{}:{} {:?}", p.loc.line, p.loc.col, p.kind))
+            .collect();
+        (value, list)
+    }
+
+    #[test]
+    fn locations_are_one_based() {
+        let tree = parse("title: x\nitems:\n  - id: a\n    minutes: 3\n").expect("parses");
+        let items = tree.get("items").expect("items");
+        assert_eq!(
+            items.items()[0].get("minutes").map(|n| n.loc),
+            Some(Loc { line: 4, col: 14 })
+        );
+    }
+
+    #[test]
+    fn every_bad_item_is_reported() {
+        let text = "title: x\nitems:\n  - id: a\n    minutes: lots\n  - id: b\n    minuts: 3\n  - id: c\n    minutes: 2\n";
+        let (doc, problems) = problems_of::<Doc>(text);
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems[0].starts_with("4:14 Invalid"), "{problems:#?}");
+        assert!(problems[1].starts_with("5:5 MissingField"), "{problems:#?}");
+        assert!(problems[2].starts_with("6:5 UnknownField"), "{problems:#?}");
+        // The good item survives; the bad ones are left out.
+        assert_eq!(doc.map(|d| d.items.len()), Some(1));
+    }
+
+    #[test]
+    fn all_unknown_keys_of_one_mapping_are_reported() {
+        let (_, problems) = problems_of::<Item>("id: a\nminutes: 1\nfoo: 1\nbar: 2\n");
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let problem = parse("a: [1, 2\nb: 3\n").expect_err("bad yaml");
+        assert!(problem.loc.line >= 1);
+        assert!(matches!(problem.kind, ProblemKind::Syntax(_)));
+    }
+
+    #[test]
+    fn alias_bombs_hit_the_budget() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let prev = level - 1;
+            text.push_str(&format!(
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let problem = parse(&text).expect_err("budget");
+        assert!(
+            matches!(problem.kind, ProblemKind::Syntax(_)),
+            "{problem:?}"
+        );
+    }
+
+    #[test]
+    fn strings_are_sanitized() {
+        let tree = parse("t: \"a\\e[31mb\"\n").expect("parses");
+        assert_eq!(tree.get("t").and_then(Node::as_str), Some("ab"));
+    }
+}
