@@ -621,24 +621,31 @@ pub enum JitterName {
     Proportional,
 }
 
-/// Clients retrying against a dependency that is down for `outage`, then serves
-/// `capacity` requests per second.
+/// Clients sending requests to a dependency that fails every call for `outage`, then
+/// serves `capacity` calls per second; failed calls are retried with the exercise's backoff.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutageSpec {
     /// Number of clients (default 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<u32>,
+    /// New requests per second per client (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// How long clients keep sending new requests (default '2m').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Timespan>,
     /// How long the dependency is down, e.g. '30s'.
     pub outage: Timespan,
-    /// Requests per second served once it is back.
-    pub capacity: u32,
-    /// A retry budget: 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT'.
+    /// Calls per second served once it is back (absent: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// Calls per request, the first included (default 5; 1 = never retry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
+    /// A retry budget per client: 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<String>,
-    /// A circuit breaker in front of the dependency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub breaker: Option<BreakerSpec>,
     /// Seed for the simulation's random draws (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
