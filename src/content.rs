@@ -19,4 +19,5 @@ pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
 
+pub use load::{Library, LoadedModule, Origin};
 pub use model::{Bank, Exercise, Kind, Module};

@@ -439,7 +439,11 @@ impl Library {
             let result = validate::validate(&Input::from_path(root), Depth::Structure);
             loaded.diagnostics.extend(result.diagnostics);
             for module in result.modules {
-                let position = loaded.library.modules.iter().position(|m| m.id() == module.id());
+                let position = loaded
+                    .library
+                    .modules
+                    .iter()
+                    .position(|m| m.id() == module.id());
                 match position {
                     Some(index) => {
                         loaded.notices.push(format!(
@@ -501,7 +505,11 @@ mod tests {
         let roots = extra_roots(&[PathBuf::from("/c")], Some(&joined));
         assert_eq!(
             roots,
-            vec![PathBuf::from("/c"), PathBuf::from("/a"), PathBuf::from("/b")]
+            vec![
+                PathBuf::from("/c"),
+                PathBuf::from("/a"),
+                PathBuf::from("/b")
+            ]
         );
     }
 

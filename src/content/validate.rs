@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::bundled;
 use super::diagnostic::{Diagnostic, Severity, did_you_mean};
 use super::load::{DocSource, Input, LoadedModule, Origin, read_markdown};
-use super::model::{Bank, Exercise, KIND_KEYS, Kind, Module, ParamValue, Quantity, Tolerance};
+use super::model::{Bank, Exercise, KIND_KEYS, Kind, Module, ParamValue, Tolerance};
 use super::scenario;
 use super::yaml::{self, Loc, Node, Problem, ProblemKind};
 
@@ -33,7 +33,9 @@ pub struct Validated {
 impl Validated {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -87,21 +89,33 @@ enum Seg<'a> {
     Item(&'a str),
 }
 
+/// The node `path` leads to exactly, if it exists.
+fn locate_node<'a>(root: &'a Node, path: &[Seg]) -> Option<&'a Node> {
+    let mut node = root;
+    for seg in path {
+        node = step(node, *seg)?;
+    }
+    Some(node)
+}
+
+fn step<'a>(node: &'a Node, seg: Seg) -> Option<&'a Node> {
+    match seg {
+        Seg::Key(key) => node.get(key),
+        Seg::KeyName(key) => node.entry(key).map(|(k, _)| k),
+        Seg::Id(id) => node
+            .items()
+            .iter()
+            .find(|item| item.get("id").and_then(Node::as_str) == Some(id)),
+        Seg::Index(index) => node.items().get(index),
+        Seg::Item(text) => node.items().iter().find(|item| item.as_str() == Some(text)),
+    }
+}
+
 /// The position of the deepest node `path` reaches from `root`.
 fn locate(root: &Node, path: &[Seg]) -> Loc {
     let mut node = root;
     for seg in path {
-        let next = match seg {
-            Seg::Key(key) => node.get(key),
-            Seg::KeyName(key) => node.entry(key).map(|(k, _)| k),
-            Seg::Id(id) => node
-                .items()
-                .iter()
-                .find(|item| item.get("id").and_then(Node::as_str) == Some(id)),
-            Seg::Index(index) => node.items().get(*index),
-            Seg::Item(text) => node.items().iter().find(|item| item.as_str() == Some(text)),
-        };
-        match next {
+        match step(node, *seg) {
             Some(next) => node = next,
             None => break,
         }
@@ -177,7 +191,12 @@ fn push_problem(sink: &mut Sink, problem: Problem) {
                 .or_else(|| Some(format!("choose one of: {}", expected.join(", "))));
             sink.error(loc, format!("unknown value '{variant}'"), hint);
         }
-        ProblemKind::Invalid(message) => sink.error(loc, message, None),
+        ProblemKind::Invalid(message) => {
+            let hint = (message == "expected a string, found a mapping").then(|| {
+                "a ': ' inside unquoted text starts a mapping; put the text in quotes".to_owned()
+            });
+            sink.error(loc, message, hint);
+        }
     }
 }
 
@@ -198,7 +217,11 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     // Ids every reference may point at: the modules here and the bundled ones.
     let mut known: BTreeSet<String> = bundled::FILES
         .iter()
-        .filter_map(|f| f.path.strip_prefix("modules/")?.strip_suffix("/module.yaml"))
+        .filter_map(|f| {
+            f.path
+                .strip_prefix("modules/")?
+                .strip_suffix("/module.yaml")
+        })
         .map(str::to_owned)
         .collect();
     known.extend(modules.iter().filter_map(|m| raw_id(m.tree.as_ref(), "id")));
@@ -294,10 +317,9 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
 
     // A module whose bank has errors is not fit to teach.
     validated.modules.retain(|m| {
-        banks
-            .iter()
-            .zip(&bank_errors)
-            .all(|(b, errors)| *errors == 0 || b.value.as_ref().map(|v| &v.module) != Some(&m.module.id))
+        banks.iter().zip(&bank_errors).all(|(b, errors)| {
+            *errors == 0 || b.value.as_ref().map(|v| &v.module) != Some(&m.module.id)
+        })
     });
     check_prerequisite_cycles(&modules, &mut out);
     out.sort_by(|a, b| (&a.path, a.loc).cmp(&(&b.path, b.loc)));
@@ -329,7 +351,13 @@ fn references(module: &Module) -> Vec<String> {
         .iter()
         .flat_map(|b| b.practice.iter().cloned())
         .collect();
-    ids.extend(module.exam.pools.iter().flat_map(|p| p.items.iter().cloned()));
+    ids.extend(
+        module
+            .exam
+            .pools
+            .iter()
+            .flat_map(|p| p.items.iter().cloned()),
+    );
     ids.extend(module.exam.generators.iter().map(|g| g.exercise.clone()));
     if let Some(integration) = &module.integration {
         ids.extend(integration.exercises.iter().cloned());
@@ -341,9 +369,12 @@ fn references(module: &Module) -> Vec<String> {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id
-            .split('-')
-            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 const ID_HINT: &str = "ids use lowercase letters, digits and '-', e.g. 'half-open-trial'";
@@ -351,14 +382,22 @@ const ID_HINT: &str = "ids use lowercase letters, digits and '-', e.g. 'half-ope
 fn check_id(sink: &mut Sink, id: &str, at: &[Seg], what: &str) {
     if !is_valid_id(id) {
         let loc = sink.at(at);
-        sink.error(loc, format!("{what} id '{id}' is not a valid id"), Some(ID_HINT.into()));
+        sink.error(
+            loc,
+            format!("{what} id '{id}' is not a valid id"),
+            Some(ID_HINT.into()),
+        );
     }
 }
 
 fn check_text(sink: &mut Sink, text: &str, at: &[Seg], what: &str) {
     if text.trim().is_empty() {
         let loc = sink.at(at);
-        sink.error(loc, format!("{what} is empty"), Some("write it, or remove the item".into()));
+        sink.error(
+            loc,
+            format!("{what} is empty"),
+            Some("write it, or remove the item".into()),
+        );
     }
 }
 
@@ -379,20 +418,34 @@ fn check_module(
                 "module id '{}' differs from its folder name '{}'",
                 module.id, source.folder
             ),
-            Some(format!("rename the folder to 'modules/{}/' or change the id", module.id)),
+            Some(format!(
+                "rename the folder to 'modules/{}/' or change the id",
+                module.id
+            )),
         );
     }
     check_text(sink, &module.title, &[Seg::Key("title")], "the title");
     check_text(sink, &module.summary, &[Seg::Key("summary")], "the summary");
     if module.outcomes.is_empty() {
         let loc = sink.at(&[Seg::Key("outcomes")]);
-        sink.error(loc, "no outcomes", Some("list what the learner can do afterwards".into()));
+        sink.error(
+            loc,
+            "no outcomes",
+            Some("list what the learner can do afterwards".into()),
+        );
     }
     if module.blocks.is_empty() {
         let loc = sink.at(&[Seg::Key("blocks")]);
-        sink.error(loc, "no focus blocks", Some("a module teaches in at least one block".into()));
+        sink.error(
+            loc,
+            "no focus blocks",
+            Some("a module teaches in at least one block".into()),
+        );
     }
-    for (key, ids) in [("prerequisites", &module.prerequisites), ("related", &module.related)] {
+    for (key, ids) in [
+        ("prerequisites", &module.prerequisites),
+        ("related", &module.related),
+    ] {
         for id in ids {
             let at = [Seg::Key(key), Seg::Item(id)];
             if *id == module.id {
@@ -415,7 +468,11 @@ fn check_module(
         check_id(sink, &block.id, &here("id"), "block");
         if !block_ids.insert(block.id.as_str()) {
             let loc = sink.at(&here("id"));
-            sink.error(loc, format!("block id '{}' is used twice", block.id), Some("give each block its own id".into()));
+            sink.error(
+                loc,
+                format!("block id '{}' is used twice", block.id),
+                Some("give each block its own id".into()),
+            );
         }
         if !(1..=120).contains(&block.minutes) {
             let loc = sink.at(&here("minutes"));
@@ -426,10 +483,25 @@ fn check_module(
             );
         }
         check_text(sink, &block.title, &here("title"), "the block title");
-        check_text(sink, &block.priming.question, &[Seg::Key("blocks"), Seg::Index(index), Seg::Key("priming"), Seg::Key("question")], "the priming question");
+        check_text(
+            sink,
+            &block.priming.question,
+            &[
+                Seg::Key("blocks"),
+                Seg::Index(index),
+                Seg::Key("priming"),
+                Seg::Key("question"),
+            ],
+            "the priming question",
+        );
         check_text(sink, &block.bridge, &here("bridge"), "the bridge");
         for id in &block.practice {
-            let at = [Seg::Key("blocks"), Seg::Index(index), Seg::Key("practice"), Seg::Item(id)];
+            let at = [
+                Seg::Key("blocks"),
+                Seg::Index(index),
+                Seg::Key("practice"),
+                Seg::Item(id),
+            ];
             check_reference(sink, id, &at, bank_ids, &module.id);
         }
         if block.consolidation.is_empty() {
@@ -442,18 +514,35 @@ fn check_module(
     }
     if let Some(integration) = &module.integration {
         for id in &integration.exercises {
-            let at = [Seg::Key("integration"), Seg::Key("exercises"), Seg::Item(id)];
+            let at = [
+                Seg::Key("integration"),
+                Seg::Key("exercises"),
+                Seg::Item(id),
+            ];
             check_reference(sink, id, &at, bank_ids, &module.id);
         }
         if !(1..=240).contains(&integration.minutes) {
             let loc = sink.at(&[Seg::Key("integration"), Seg::Key("minutes")]);
-            sink.error(loc, format!("the integration challenge takes {} minutes", integration.minutes), Some("allow 1 to 240 minutes".into()));
+            sink.error(
+                loc,
+                format!(
+                    "the integration challenge takes {} minutes",
+                    integration.minutes
+                ),
+                Some("allow 1 to 240 minutes".into()),
+            );
         }
     }
     check_exam(sink, module, bank_ids, bank);
 }
 
-fn check_reference(sink: &mut Sink, id: &str, at: &[Seg], bank_ids: &BTreeSet<String>, module: &str) {
+fn check_reference(
+    sink: &mut Sink,
+    id: &str,
+    at: &[Seg],
+    bank_ids: &BTreeSet<String>,
+    module: &str,
+) {
     if bank_ids.contains(id) {
         return;
     }
@@ -480,10 +569,20 @@ fn check_lab(sink: &mut Sink, lab: &super::model::Lab, index: usize) {
     };
     for (p, prediction) in lab.predictions.iter().enumerate() {
         if prediction.step == 0 || prediction.step as usize > steps {
-            let loc = sink.at(&[at[0], at[1], at[2], Seg::Key("predictions"), Seg::Index(p), Seg::Key("step")]);
+            let loc = sink.at(&[
+                at[0],
+                at[1],
+                at[2],
+                Seg::Key("predictions"),
+                Seg::Index(p),
+                Seg::Key("step"),
+            ]);
             sink.error(
                 loc,
-                format!("prediction for step {} but the script has {steps} steps", prediction.step),
+                format!(
+                    "prediction for step {} but the script has {steps} steps",
+                    prediction.step
+                ),
                 Some(format!("steps are numbered 1 to {steps}")),
             );
         }
@@ -494,45 +593,88 @@ fn check_exam(sink: &mut Sink, module: &Module, bank_ids: &BTreeSet<String>, ban
     let exam = &module.exam;
     if !(1..=100).contains(&exam.pass_mark) {
         let loc = sink.at(&[Seg::Key("exam"), Seg::Key("pass_mark")]);
-        sink.error(loc, format!("pass_mark {} is not a percentage", exam.pass_mark), Some("use 1 to 100, e.g. 80".into()));
+        sink.error(
+            loc,
+            format!("pass_mark {} is not a percentage", exam.pass_mark),
+            Some("use 1 to 100, e.g. 80".into()),
+        );
     }
     let mut names = HashSet::new();
     let mut total = 0u64;
     for (p, pool) in exam.pools.iter().enumerate() {
-        let at = |key: &'static str| [Seg::Key("exam"), Seg::Key("pools"), Seg::Index(p), Seg::Key(key)];
+        let at = |key: &'static str| {
+            [
+                Seg::Key("exam"),
+                Seg::Key("pools"),
+                Seg::Index(p),
+                Seg::Key(key),
+            ]
+        };
         if !names.insert(pool.name.as_str()) {
             let loc = sink.at(&at("name"));
-            sink.error(loc, format!("pool name '{}' is used twice", pool.name), None);
+            sink.error(
+                loc,
+                format!("pool name '{}' is used twice", pool.name),
+                None,
+            );
         }
         let mut seen = HashSet::new();
         for id in &pool.items {
-            let item_at = [Seg::Key("exam"), Seg::Key("pools"), Seg::Index(p), Seg::Key("items"), Seg::Item(id)];
+            let item_at = [
+                Seg::Key("exam"),
+                Seg::Key("pools"),
+                Seg::Index(p),
+                Seg::Key("items"),
+                Seg::Item(id),
+            ];
             check_reference(sink, id, &item_at, bank_ids, &module.id);
             if !seen.insert(id.as_str()) {
                 let loc = sink.at(&item_at);
-                sink.error(loc, format!("'{id}' is listed twice in pool '{}'", pool.name), None);
+                sink.error(
+                    loc,
+                    format!("'{id}' is listed twice in pool '{}'", pool.name),
+                    None,
+                );
             }
             if let Some(exercise) = bank.and_then(|b| b.exercises.iter().find(|e| e.id == *id))
                 && matches!(exercise.kind(), Some(Kind::Reflection(_)))
             {
                 let loc = sink.at(&item_at);
-                sink.error(loc, format!("'{id}' is a reflection; exam items must be graded"), Some("use it in a block's practice instead".into()));
+                sink.error(
+                    loc,
+                    format!("'{id}' is a reflection; exam items must be graded"),
+                    Some("use it in a block's practice instead".into()),
+                );
             }
         }
         if pool.draw == 0 || pool.draw as usize > seen.len() {
             let loc = sink.at(&at("draw"));
             sink.error(
                 loc,
-                format!("pool '{}' draws {} items but holds {}", pool.name, pool.draw, seen.len()),
-                Some(format!("draw 1 to {} items, or add items to the pool", seen.len().max(1))),
+                format!(
+                    "pool '{}' draws {} items but holds {}",
+                    pool.name,
+                    pool.draw,
+                    seen.len()
+                ),
+                Some(format!(
+                    "draw 1 to {} items, or add items to the pool",
+                    seen.len().max(1)
+                )),
             );
         }
         total += u64::from(pool.draw);
     }
     for (g, generator) in exam.generators.iter().enumerate() {
-        let at = [Seg::Key("exam"), Seg::Key("generators"), Seg::Index(g), Seg::Key("exercise")];
+        let at = [
+            Seg::Key("exam"),
+            Seg::Key("generators"),
+            Seg::Index(g),
+            Seg::Key("exercise"),
+        ];
         check_reference(sink, &generator.exercise, &at, bank_ids, &module.id);
-        if let Some(exercise) = bank.and_then(|b| b.exercises.iter().find(|e| e.id == generator.exercise))
+        if let Some(exercise) =
+            bank.and_then(|b| b.exercises.iter().find(|e| e.id == generator.exercise))
             && !exercise.is_parametric()
         {
             let loc = sink.at(&at);
@@ -544,13 +686,21 @@ fn check_exam(sink: &mut Sink, module: &Module, bank_ids: &BTreeSet<String>, ban
         }
         if generator.count == 0 {
             let loc = sink.at(&[at[0], at[1], at[2], Seg::Key("count")]);
-            sink.error(loc, "a generator with count 0 adds nothing", Some("use count 1 or more".into()));
+            sink.error(
+                loc,
+                "a generator with count 0 adds nothing",
+                Some("use count 1 or more".into()),
+            );
         }
         total += u64::from(generator.count);
     }
     if total == 0 {
         let loc = sink.at(&[Seg::Key("exam")]);
-        sink.error(loc, "the exam asks no questions", Some("add a pool with items and a draw count".into()));
+        sink.error(
+            loc,
+            "the exam asks no questions",
+            Some("add a pool with items and a draw count".into()),
+        );
     }
 }
 
@@ -560,10 +710,18 @@ fn read_docs(sink: &mut Sink, module: &Module, docs: &DocSource) -> BTreeMap<Str
         .blocks
         .iter()
         .enumerate()
-        .map(|(i, b)| (b.concept.clone(), vec![Seg::Key("blocks"), Seg::Index(i), Seg::Key("concept")]))
+        .map(|(i, b)| {
+            (
+                b.concept.clone(),
+                vec![Seg::Key("blocks"), Seg::Index(i), Seg::Key("concept")],
+            )
+        })
         .collect();
     if let Some(integration) = &module.integration {
-        names.push((integration.brief.clone(), vec![Seg::Key("integration"), Seg::Key("brief")]));
+        names.push((
+            integration.brief.clone(),
+            vec![Seg::Key("integration"), Seg::Key("brief")],
+        ));
     }
     for (name, at) in names {
         if files.contains_key(&name) {
@@ -575,7 +733,11 @@ fn read_docs(sink: &mut Sink, module: &Module, docs: &DocSource) -> BTreeMap<Str
             }
             Err(message) => {
                 let loc = sink.at(&at);
-                sink.error(loc, message, Some("Markdown files live in the module's folder, next to module.yaml".into()));
+                sink.error(
+                    loc,
+                    message,
+                    Some("Markdown files live in the module's folder, next to module.yaml".into()),
+                );
             }
         }
     }
@@ -587,7 +749,11 @@ fn check_exercise_blocks(sink: &mut Sink, bank: &Bank, block_ids: &[&str]) {
         if let Some(block) = &exercise.block
             && !block_ids.contains(&block.as_str())
         {
-            let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(&exercise.id), Seg::Key("block")]);
+            let loc = sink.at(&[
+                Seg::Key("exercises"),
+                Seg::Id(&exercise.id),
+                Seg::Key("block"),
+            ]);
             sink.error(
                 loc,
                 format!("unknown block '{block}'"),
@@ -609,7 +775,10 @@ fn check_bank(
         let loc = sink.at(&[Seg::Key("module")]);
         sink.error(
             loc,
-            format!("the bank is for module '{}' but the file is named '{stem}.yaml'", bank.module),
+            format!(
+                "the bank is for module '{}' but the file is named '{stem}.yaml'",
+                bank.module
+            ),
             Some(format!("name the file 'exercises/{}.yaml'", bank.module)),
         );
     }
@@ -629,7 +798,11 @@ fn check_bank(
                 && !ids.insert(id.clone())
             {
                 let loc = item.get("id").map(|n| n.loc);
-                sink.error(loc, format!("exercise id '{id}' is used twice"), Some("give each exercise its own id".into()));
+                sink.error(
+                    loc,
+                    format!("exercise id '{id}' is used twice"),
+                    Some("give each exercise its own id".into()),
+                );
             }
         }
     }
@@ -656,27 +829,51 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
         }
         [one] => *one,
         [_, second, ..] => {
-            let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(id), Seg::KeyName(second.name())]);
+            let loc = sink.at(&[
+                Seg::Key("exercises"),
+                Seg::Id(id),
+                Seg::KeyName(second.name()),
+            ]);
             let names: Vec<&str> = kinds.iter().map(Kind::name).collect();
             sink.error(
                 loc,
                 format!("exercise '{id}' has several kinds: {}", names.join(", ")),
-                Some("keep one kind per exercise; split the others into their own exercises".into()),
+                Some(
+                    "keep one kind per exercise; split the others into their own exercises".into(),
+                ),
             );
             return;
         }
     };
     if kind.is_graded() {
-        if exercise.hints.is_empty() {
+        // A hints list whose entries failed to parse was reported already.
+        let hints_written = sink
+            .tree
+            .and_then(|t| locate_node(t, &[Seg::Key("exercises"), Seg::Id(id), Seg::Key("hints")]))
+            .is_some_and(|n| !n.items().is_empty());
+        if exercise.hints.is_empty() && !hints_written {
             let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(id)]);
             sink.error(
                 loc,
                 format!("exercise '{id}' has no hints"),
-                Some("add 'hints:' with one to three tiers, from a nudge to nearly the answer".into()),
+                Some(
+                    "add 'hints:' with one to three tiers, from a nudge to nearly the answer"
+                        .into(),
+                ),
             );
         }
         for (h, hint) in exercise.hints.iter().enumerate() {
-            check_text(sink, hint, &[Seg::Key("exercises"), Seg::Id(id), Seg::Key("hints"), Seg::Index(h)], "a hint");
+            check_text(
+                sink,
+                hint,
+                &[
+                    Seg::Key("exercises"),
+                    Seg::Id(id),
+                    Seg::Key("hints"),
+                    Seg::Index(h),
+                ],
+                "a hint",
+            );
         }
         match &exercise.explanation {
             None => {
@@ -696,8 +893,17 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
         Kind::Numeric(numeric) => check_numeric(sink, id, numeric),
         Kind::Text(text) => {
             if text.accepted.iter().all(|a| a.trim().is_empty()) {
-                let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(id), Seg::Key("text"), Seg::Key("accepted")]);
-                sink.error(loc, "no accepted answers", Some("list at least one answer counted as correct".into()));
+                let loc = sink.at(&[
+                    Seg::Key("exercises"),
+                    Seg::Id(id),
+                    Seg::Key("text"),
+                    Seg::Key("accepted"),
+                ]);
+                sink.error(
+                    loc,
+                    "no accepted answers",
+                    Some("list at least one answer counted as correct".into()),
+                );
             }
         }
         Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {
@@ -708,11 +914,22 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
 }
 
 fn check_choice(sink: &mut Sink, id: &str, choice: &super::model::Choice) {
-    let at = |key: &'static str| [Seg::Key("exercises"), Seg::Id(id), Seg::Key("choice"), Seg::Key(key)];
+    let at = |key: &'static str| {
+        [
+            Seg::Key("exercises"),
+            Seg::Id(id),
+            Seg::Key("choice"),
+            Seg::Key(key),
+        ]
+    };
     let count = choice.options.len();
     if count < 2 {
         let loc = sink.at(&at("options"));
-        sink.error(loc, format!("{count} option(s); a choice needs at least two"), None);
+        sink.error(
+            loc,
+            format!("{count} option(s); a choice needs at least two"),
+            None,
+        );
     }
     if count > 26 {
         let loc = sink.at(&at("options"));
@@ -720,17 +937,31 @@ fn check_choice(sink: &mut Sink, id: &str, choice: &super::model::Choice) {
     }
     if choice.answer.is_empty() {
         let loc = sink.at(&at("answer"));
-        sink.error(loc, "no correct option", Some("write the letters of the correct options, e.g. [b]".into()));
+        sink.error(
+            loc,
+            "no correct option",
+            Some("write the letters of the correct options, e.g. [b]".into()),
+        );
     }
     let last = char::from(b'a' + u8::try_from(count.clamp(1, 26) - 1).unwrap_or(0));
     let mut seen = HashSet::new();
     for (a, letter) in choice.answer.iter().enumerate() {
-        let loc_at = [Seg::Key("exercises"), Seg::Id(id), Seg::Key("choice"), Seg::Key("answer"), Seg::Index(a)];
+        let loc_at = [
+            Seg::Key("exercises"),
+            Seg::Id(id),
+            Seg::Key("choice"),
+            Seg::Key("answer"),
+            Seg::Index(a),
+        ];
         let index = match letter.trim().as_bytes() {
             [b] if b.is_ascii_lowercase() => usize::from(b - b'a'),
             _ => {
                 let loc = sink.at(&loc_at);
-                sink.error(loc, format!("answer '{letter}' is not an option letter"), Some(format!("use letters a to {last}")));
+                sink.error(
+                    loc,
+                    format!("answer '{letter}' is not an option letter"),
+                    Some(format!("use letters a to {last}")),
+                );
                 continue;
             }
         };
@@ -739,7 +970,9 @@ fn check_choice(sink: &mut Sink, id: &str, choice: &super::model::Choice) {
             sink.error(
                 loc,
                 format!("answer '{letter}' but there are {count} options (a to {last})"),
-                Some(format!("use letters a to {last}, or add the missing option")),
+                Some(format!(
+                    "use letters a to {last}, or add the missing option"
+                )),
             );
         }
         if !seen.insert(index) {
@@ -751,14 +984,24 @@ fn check_choice(sink: &mut Sink, id: &str, choice: &super::model::Choice) {
         let loc = sink.at(&at("answer"));
         sink.error(
             loc,
-            format!("{} correct options in a single-choice question", choice.answer.len()),
+            format!(
+                "{} correct options in a single-choice question",
+                choice.answer.len()
+            ),
             Some("add 'multiple: true' if the learner must pick all of them".into()),
         );
     }
 }
 
 fn check_numeric(sink: &mut Sink, id: &str, numeric: &super::model::Numeric) {
-    let at = |key: &'static str| [Seg::Key("exercises"), Seg::Id(id), Seg::Key("numeric"), Seg::Key(key)];
+    let at = |key: &'static str| {
+        [
+            Seg::Key("exercises"),
+            Seg::Id(id),
+            Seg::Key("numeric"),
+            Seg::Key(key),
+        ]
+    };
     let answer = numeric.answer;
     if !answer.as_f64().is_finite() {
         let loc = sink.at(&at("answer"));
@@ -770,20 +1013,29 @@ fn check_numeric(sink: &mut Sink, id: &str, numeric: &super::model::Numeric) {
         Some(Tolerance::Percent(p)) => {
             if !(0.0..=50.0).contains(&p) {
                 let loc = sink.at(&at("tolerance"));
-                sink.error(loc, format!("tolerance {p}% is not sane"), Some("use 0% to 50%".into()));
+                sink.error(
+                    loc,
+                    format!("tolerance {p}% is not sane"),
+                    Some("use 0% to 50%".into()),
+                );
             }
         }
         Some(Tolerance::Absolute(t)) => {
             if t.is_duration() != answer.is_duration() {
                 let loc = sink.at(&at("tolerance"));
-                let (t_sort, a_sort) = if t.is_duration() { ("a duration", "a number") } else { ("a number", "a duration") };
+                let (t_sort, a_sort) = if t.is_duration() {
+                    ("a duration", "a number")
+                } else {
+                    ("a number", "a duration")
+                };
                 sink.error(
                     loc,
                     format!("tolerance '{t}' is {t_sort} but the answer '{answer}' is {a_sort}"),
                     Some(if answer.is_duration() {
                         format!("write the tolerance as a duration, e.g. '{t}s', or a percentage")
                     } else {
-                        "write the tolerance as a number in the answer's unit, or a percentage".into()
+                        "write the tolerance as a number in the answer's unit, or a percentage"
+                            .into()
                     }),
                 );
             } else if t.as_f64() < 0.0 || !t.as_f64().is_finite() {
@@ -801,7 +1053,11 @@ fn check_numeric(sink: &mut Sink, id: &str, numeric: &super::model::Numeric) {
     }
     if answer.is_duration() && numeric.unit.is_some() {
         let loc = sink.at(&at("unit"));
-        sink.warning(loc, "'unit' is ignored when the answer is a duration", Some("remove it".into()));
+        sink.warning(
+            loc,
+            "'unit' is ignored when the answer is a duration",
+            Some("remove it".into()),
+        );
     }
 }
 
@@ -809,7 +1065,12 @@ fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
     let id = exercise.id.as_str();
     let settable = scenario::settable(kind);
     for (name, param) in &exercise.params {
-        let at = [Seg::Key("exercises"), Seg::Id(id), Seg::Key("params"), Seg::KeyName(name)];
+        let at = [
+            Seg::Key("exercises"),
+            Seg::Id(id),
+            Seg::Key("params"),
+            Seg::KeyName(name),
+        ];
         if let Err(message) = scenario::param_values(param) {
             let loc = sink.at(&at);
             sink.error(loc, format!("parameter '{name}': {message}"), None);
@@ -823,7 +1084,10 @@ fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
             sink.warning(
                 loc,
                 format!("parameter '{name}' is not used"),
-                Some(format!("write '{placeholder}' in the prompt, or name a setting of the scenario ({})", settable.join(", "))),
+                Some(format!(
+                    "write '{placeholder}' in the prompt, or name a setting of the scenario ({})",
+                    settable.join(", ")
+                )),
             );
         }
     }
@@ -836,14 +1100,22 @@ fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
             if !exercise.params.contains_key(name) {
                 let at = match field {
                     "prompt" => vec![Seg::Key("exercises"), Seg::Id(id), Seg::Key("prompt")],
-                    _ => vec![Seg::Key("exercises"), Seg::Id(id), Seg::Key(kind.name()), Seg::Key("script")],
+                    _ => vec![
+                        Seg::Key("exercises"),
+                        Seg::Id(id),
+                        Seg::Key(kind.name()),
+                        Seg::Key("script"),
+                    ],
                 };
                 let loc = sink.at(&at);
                 sink.error(
                     loc,
                     format!("placeholder '{{{name}}}' has no parameter"),
-                    did_you_mean(name, exercise.params.keys().map(String::as_str))
-                        .or_else(|| Some(format!("declare it under 'params:', e.g. {name}: {{min: 1, max: 5}}"))),
+                    did_you_mean(name, exercise.params.keys().map(String::as_str)).or_else(|| {
+                        Some(format!(
+                            "declare it under 'params:', e.g. {name}: {{min: 1, max: 5}}"
+                        ))
+                    }),
                 );
             }
         }
@@ -858,7 +1130,9 @@ fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Kind, depth: 
         Err(_) => return, // reported by check_params
     };
     for (values, variant) in variants {
-        let Some(variant_kind) = variant.kind() else { return };
+        let Some(variant_kind) = variant.kind() else {
+            return;
+        };
         let with = if values.is_empty() {
             String::new()
         } else {
@@ -867,7 +1141,12 @@ fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Kind, depth: 
         };
         let result = scenario::check_item(variant_kind, depth);
         if let Err(error) = result {
-            let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(id), Seg::Key(kind.name()), Seg::Key(error.field())]);
+            let loc = sink.at(&[
+                Seg::Key("exercises"),
+                Seg::Id(id),
+                Seg::Key(kind.name()),
+                Seg::Key(error.field()),
+            ]);
             sink.error(loc, format!("{}{with}", error), error.hint());
             return;
         }
@@ -885,7 +1164,9 @@ fn check_prerequisite_cycles(modules: &[Parsed<Module>], out: &mut Vec<Diagnosti
         let mut stack: Vec<(&str, Vec<&str>)> = vec![(start, vec![start])];
         let mut visited = HashSet::new();
         while let Some((node, path)) = stack.pop() {
-            let Some((_, module)) = graph.get(node) else { continue };
+            let Some((_, module)) = graph.get(node) else {
+                continue;
+            };
             for next in &module.prerequisites {
                 if next == start {
                     let mut cycle = path.clone();
@@ -894,10 +1175,17 @@ fn check_prerequisite_cycles(modules: &[Parsed<Module>], out: &mut Vec<Diagnosti
                     key.sort_unstable();
                     if reported.insert(key) {
                         let (parsed, _) = graph[start];
-                        let loc = parsed.tree.as_ref().map(|t| locate(t, &[Seg::Key("prerequisites"), Seg::Item(cycle[1])]));
+                        let loc = parsed
+                            .tree
+                            .as_ref()
+                            .map(|t| locate(t, &[Seg::Key("prerequisites"), Seg::Item(cycle[1])]));
                         out.push(
-                            Diagnostic::error(&parsed.display, loc, format!("prerequisites form a cycle: {}", cycle.join(" -> ")))
-                                .hint("a module cannot (indirectly) require itself; remove one link"),
+                            Diagnostic::error(
+                                &parsed.display,
+                                loc,
+                                format!("prerequisites form a cycle: {}", cycle.join(" -> ")),
+                            )
+                            .hint("a module cannot (indirectly) require itself; remove one link"),
                         );
                     }
                 } else if visited.insert(next.as_str()) {
@@ -926,10 +1214,5 @@ mod tests {
         assert!(!is_valid_id("-a"));
         assert!(!is_valid_id(""));
         assert!(!is_valid_id("a_b"));
-    }
-
-    #[test]
-    fn quantity_is_used() {
-        assert!(Quantity::Number(1.0).as_f64() > 0.0);
     }
 }
