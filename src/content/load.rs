@@ -67,6 +67,9 @@ pub struct Input {
     pub banks: Vec<BankInput>,
     /// Problems met while finding and reading files.
     pub diagnostics: Vec<Diagnostic>,
+    /// Stems of banks that exist but could not be read (references to them are not
+    /// reported again).
+    pub broken_banks: Vec<String>,
 }
 
 impl Input {
@@ -208,7 +211,10 @@ impl Input {
                 text,
                 stem: stem(file),
             }),
-            Err(diagnostic) => self.diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.broken_banks.push(stem(file));
+            }
         }
     }
 
@@ -217,6 +223,7 @@ impl Input {
         self.modules.extend(other.modules);
         self.banks.extend(other.banks);
         self.diagnostics.extend(other.diagnostics);
+        self.broken_banks.extend(other.broken_banks);
     }
 }
 

@@ -656,6 +656,6 @@ pub struct OutageSpec {
 #[serde(untagged)]
 #[allow(dead_code)]
 pub(crate) enum ContentFile {
-    Module(Module),
+    Module(Box<Module>),
     Bank(Bank),
 }

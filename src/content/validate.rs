@@ -72,6 +72,13 @@ impl Sink<'_> {
     fn at(&self, path: &[Seg]) -> Option<Loc> {
         self.tree.map(|tree| locate(tree, path))
     }
+
+    /// Whether the file has a non-empty list at `path` (even if its items failed to type).
+    fn written(&self, path: &[Seg]) -> bool {
+        self.tree
+            .and_then(|tree| locate_node(tree, path))
+            .is_some_and(|node| !node.items().is_empty())
+    }
 }
 
 /// A step in a path through the tree, for locating semantic problems.
@@ -171,11 +178,16 @@ fn parse_file<T: serde::de::DeserializeOwned>(
 fn push_problem(sink: &mut Sink, problem: Problem) {
     let loc = Some(problem.loc);
     match problem.kind {
-        ProblemKind::Syntax(message) => sink.error(
-            loc,
-            format!("invalid YAML: {message}"),
-            Some("check the indentation and quoting on this line and the one above".into()),
-        ),
+        ProblemKind::Syntax(message) => {
+            let hint = if message.starts_with("duplicate key") {
+                "each key may appear once in a mapping; remove or merge the other one"
+            } else if message.contains("budget") {
+                "content files are small documents; expand the aliases by hand"
+            } else {
+                "check the indentation and quoting on this line and the one above"
+            };
+            sink.error(loc, format!("invalid YAML: {message}"), Some(hint.into()));
+        }
         ProblemKind::UnknownField { field, expected } => {
             let hint = did_you_mean(&field, expected.iter().copied())
                 .or_else(|| Some(format!("known fields: {}", expected.join(", "))));
@@ -230,6 +242,8 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     let mut seen_modules: BTreeMap<String, String> = BTreeMap::new();
     let mut validated = Validated::default();
     let mut used_by_bank: Vec<HashSet<String>> = vec![HashSet::new(); banks.len()];
+    // Which banks a successfully parsed module claimed (only those can judge "unused").
+    let mut paired = vec![false; banks.len()];
 
     for (parsed, source) in modules.iter().zip(&input.modules) {
         let mut sink = Sink {
@@ -249,19 +263,37 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
             );
         }
         seen_modules.insert(module.id.clone(), parsed.display.clone());
-        let bank_index = banks.iter().position(|b| {
-            b.value.as_ref().map(|v| v.module.as_str()) == Some(module.id.as_str())
-                || raw_id(b.tree.as_ref(), "module").as_deref() == Some(module.id.as_str())
-        });
+        // The bank names the module, or is at least named after it (or its folder).
+        let names_module = |b: &Parsed<Bank>, stem: &str| {
+            raw_id(b.tree.as_ref(), "module").as_deref() == Some(module.id.as_str())
+                || stem == module.id
+                || stem == source.folder
+        };
+        let bank_index = banks
+            .iter()
+            .zip(&input.banks)
+            .position(|(b, i)| names_module(b, &i.stem));
         let bank = bank_index.and_then(|i| banks[i].value.as_ref());
-        let bank_ids: BTreeSet<String> = bank_index
-            .map(|i| raw_exercise_ids(banks[i].tree.as_ref()))
-            .unwrap_or_default();
-        check_module(&mut sink, module, source, &known, &bank_ids, bank);
+        // A bank that exists but could not be read or parsed was reported already; do not
+        // report every reference to it again.
+        let bank_broken = match bank_index {
+            Some(i) => banks[i].tree.is_none(),
+            None => input
+                .broken_banks
+                .iter()
+                .any(|b| *b == module.id || *b == source.folder),
+        };
+        let bank_ids: Option<BTreeSet<String>> = match bank_index {
+            _ if bank_broken => None,
+            Some(i) => Some(raw_exercise_ids(banks[i].tree.as_ref())),
+            None => Some(BTreeSet::new()),
+        };
+        check_module(&mut sink, module, source, &known, bank_ids.as_ref(), bank);
         let docs = read_docs(&mut sink, module, &source.docs);
         let module_errors = sink.errors;
         if let Some(i) = bank_index {
             used_by_bank[i].extend(references(module));
+            paired[i] = true;
             let bank_parsed = &banks[i];
             let mut bank_sink = Sink {
                 path: &bank_parsed.display,
@@ -291,6 +323,12 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         }
     }
 
+    // A bank may belong to a module file that failed to parse; it still has a module.
+    for source in &input.modules {
+        seen_modules
+            .entry(source.folder.clone())
+            .or_insert_with(|| source.display.clone());
+    }
     for (i, (parsed, source)) in banks.iter().zip(&input.banks).enumerate() {
         let mut sink = Sink {
             path: &parsed.display,
@@ -301,7 +339,7 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         let Some(bank) = &parsed.value else { continue };
         check_bank(&mut sink, bank, &source.stem, &seen_modules, &known, depth);
         for exercise in &bank.exercises {
-            if seen_modules.contains_key(&bank.module) && !used_by_bank[i].contains(&exercise.id) {
+            if paired[i] && !used_by_bank[i].contains(&exercise.id) {
                 sink.warning(
                     sink.at(&[Seg::Key("exercises"), Seg::Id(&exercise.id), Seg::Key("id")]),
                     format!(
@@ -406,7 +444,7 @@ fn check_module(
     module: &Module,
     source: &super::load::ModuleInput,
     known: &BTreeSet<String>,
-    bank_ids: &BTreeSet<String>,
+    bank_ids: Option<&BTreeSet<String>>,
     bank: Option<&Bank>,
 ) {
     check_id(sink, &module.id, &[Seg::Key("id")], "module");
@@ -426,7 +464,7 @@ fn check_module(
     }
     check_text(sink, &module.title, &[Seg::Key("title")], "the title");
     check_text(sink, &module.summary, &[Seg::Key("summary")], "the summary");
-    if module.outcomes.is_empty() {
+    if module.outcomes.is_empty() && !sink.written(&[Seg::Key("outcomes")]) {
         let loc = sink.at(&[Seg::Key("outcomes")]);
         sink.error(
             loc,
@@ -434,7 +472,7 @@ fn check_module(
             Some("list what the learner can do afterwards".into()),
         );
     }
-    if module.blocks.is_empty() {
+    if module.blocks.is_empty() && !sink.written(&[Seg::Key("blocks")]) {
         let loc = sink.at(&[Seg::Key("blocks")]);
         sink.error(
             loc,
@@ -540,9 +578,10 @@ fn check_reference(
     sink: &mut Sink,
     id: &str,
     at: &[Seg],
-    bank_ids: &BTreeSet<String>,
+    bank_ids: Option<&BTreeSet<String>>,
     module: &str,
 ) {
+    let Some(bank_ids) = bank_ids else { return };
     if bank_ids.contains(id) {
         return;
     }
@@ -589,7 +628,12 @@ fn check_lab(sink: &mut Sink, lab: &super::model::Lab, index: usize) {
     }
 }
 
-fn check_exam(sink: &mut Sink, module: &Module, bank_ids: &BTreeSet<String>, bank: Option<&Bank>) {
+fn check_exam(
+    sink: &mut Sink,
+    module: &Module,
+    bank_ids: Option<&BTreeSet<String>>,
+    bank: Option<&Bank>,
+) {
     let exam = &module.exam;
     if !(1..=100).contains(&exam.pass_mark) {
         let loc = sink.at(&[Seg::Key("exam"), Seg::Key("pass_mark")]);
@@ -847,10 +891,7 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
     };
     if kind.is_graded() {
         // A hints list whose entries failed to parse was reported already.
-        let hints_written = sink
-            .tree
-            .and_then(|t| locate_node(t, &[Seg::Key("exercises"), Seg::Id(id), Seg::Key("hints")]))
-            .is_some_and(|n| !n.items().is_empty());
+        let hints_written = sink.written(&[Seg::Key("exercises"), Seg::Id(id), Seg::Key("hints")]);
         if exercise.hints.is_empty() && !hints_written {
             let loc = sink.at(&[Seg::Key("exercises"), Seg::Id(id)]);
             sink.error(
@@ -887,7 +928,7 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
             Some(text) => check_text(sink, text, &at("explanation"), "the explanation"),
         }
     }
-    check_params(sink, exercise, kind);
+    let params_ok = check_params(sink, exercise, kind);
     match kind {
         Kind::Choice(choice) => check_choice(sink, id, choice),
         Kind::Numeric(numeric) => check_numeric(sink, id, numeric),
@@ -906,9 +947,10 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
                 );
             }
         }
-        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {
+        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) if params_ok => {
             check_engine_backed(sink, exercise, kind, depth);
         }
+        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {}
         Kind::Reflection(_) => {}
     }
 }
@@ -1010,16 +1052,15 @@ fn check_numeric(sink: &mut Sink, id: &str, numeric: &super::model::Numeric) {
     }
     match numeric.tolerance {
         None => {}
-        Some(Tolerance::Percent(p)) => {
-            if !(0.0..=50.0).contains(&p) {
-                let loc = sink.at(&at("tolerance"));
-                sink.error(
-                    loc,
-                    format!("tolerance {p}% is not sane"),
-                    Some("use 0% to 50%".into()),
-                );
-            }
+        Some(Tolerance::Percent(p)) if !(0.0..=50.0).contains(&p) => {
+            let loc = sink.at(&at("tolerance"));
+            sink.error(
+                loc,
+                format!("tolerance {p}% is not sane"),
+                Some("use 0% to 50%".into()),
+            );
         }
+        Some(Tolerance::Percent(_)) => {}
         Some(Tolerance::Absolute(t)) => {
             if t.is_duration() != answer.is_duration() {
                 let loc = sink.at(&at("tolerance"));
@@ -1061,7 +1102,9 @@ fn check_numeric(sink: &mut Sink, id: &str, numeric: &super::model::Numeric) {
     }
 }
 
-fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
+/// Checks parameters and placeholders; false when an engine run would only repeat an error.
+fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> bool {
+    let errors_before = sink.errors;
     let id = exercise.id.as_str();
     let settable = scenario::settable(kind);
     for (name, param) in &exercise.params {
@@ -1120,6 +1163,7 @@ fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
             }
         }
     }
+    sink.errors == errors_before
 }
 
 fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Kind, depth: Depth) {

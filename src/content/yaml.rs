@@ -198,6 +198,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
             max_documents: 1,
         },
         with_snippet: false,
+        // YAML 1.2 only: `n`, `no`, `off` are strings (ids!), and `007` stays text.
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
     };
     let raw: Option<serde_saphyr::Spanned<Raw>> =
         serde_saphyr::from_str_with_options(text, options).map_err(|error| {
@@ -228,10 +231,19 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
 fn syntax_message(error: &serde_saphyr::Error) -> String {
     let text = error.without_snippet().to_string();
     let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    let trimmed = match first.rfind(" at line ") {
+    let trimmed = match first.find(" at line ") {
         Some(index) => &first[..index],
         None => first,
     };
+    if trimmed.starts_with("budget breached") {
+        return "the document expands beyond the parser's budget (too many nodes, aliases or \
+                levels of nesting); an alias bomb?"
+            .to_owned();
+    }
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
+        return sanitize(&format!("duplicate key '{key}'"));
+    }
     sanitize(trimmed)
 }
 
@@ -343,6 +355,30 @@ impl<'de> Visitor<'de> for RawVisitor {
             entries.push((key, value));
         }
         Ok(Raw::Map(entries))
+    }
+}
+
+/// Parses `text` into plain JSON (for schema validation and tools). Keys become strings.
+pub fn to_json(text: &str) -> Result<serde_json::Value, Problem> {
+    Ok(node_to_json(&parse(text)?))
+}
+
+fn node_to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(n) => J::from(*n),
+        Value::UInt(n) => J::from(*n),
+        Value::Float(x) => serde_json::Number::from_f64(*x).map_or(J::Null, J::Number),
+        Value::Str(text) => J::String(text.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(node_to_json).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.scalar_text().unwrap_or_default(), node_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
