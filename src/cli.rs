@@ -28,6 +28,8 @@ pub struct Global {
     pub modules_dirs: Vec<PathBuf>,
 }
 
+// Parsed once per process: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List modules with title, difficulty, minutes and your progress.
@@ -203,14 +205,23 @@ pub struct SimStormArgs {
     pub no_backoff: bool,
     #[command(flatten)]
     pub backoff: BackoffFlags,
-    /// Outage: how long the dependency is down.
+    /// Outage: how long the dependency is down (default 30s).
     #[arg(long, value_name = "DUR")]
     pub outage: Option<String>,
-    /// Outage: requests per second the dependency serves once it is back.
+    /// Outage: requests per second the dependency serves once it is back (default 150).
     #[arg(long, value_name = "RPS")]
     pub capacity: Option<u32>,
+    /// Outage: new requests per second per client (default 1).
+    #[arg(long, value_name = "RPS")]
+    pub rate: Option<f64>,
+    /// Outage: how long clients keep sending new requests (default 2m).
+    #[arg(long, value_name = "DUR")]
+    pub duration: Option<String>,
+    /// Outage: calls per request, the first included; 1 never retries (default 5).
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
     /// Outage: a retry budget, 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT' (retries below PCT
-    /// percent of requests).
+    /// percent of requests) or 'ratio:PCT:WINDOW' (the same over a sliding window).
     #[arg(long, value_name = "SPEC")]
     pub budget: Option<String>,
     /// Outage: put a circuit breaker in front of the dependency (a preset name).

@@ -288,6 +288,61 @@ pub fn schedule(config: &BackoffConfig, attempts: u32, seed: u64) -> Vec<Delay> 
         .collect()
 }
 
+/// The spread of one attempt's delay over many drawn schedules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spread {
+    pub attempt: u32,
+    pub ceiling: Duration,
+    pub min: Duration,
+    /// Nearest-rank percentiles: the value at rank ceil(p/100 · samples).
+    pub p50: Duration,
+    /// Rounded to the microsecond.
+    pub mean: Duration,
+    pub p95: Duration,
+    pub max: Duration,
+}
+
+/// Draws `samples` schedules of `attempts` delays (schedule k with seed `seed + k`, so the
+/// first is [`schedule`]'s) and summarises each attempt. Memory is one column of `samples`
+/// delays plus one running [`Backoff`] per sample, whatever `attempts` is.
+pub fn spread(config: &BackoffConfig, attempts: u32, samples: u32, seed: u64) -> Vec<Spread> {
+    let mut runners: Vec<Backoff> = (0..u64::from(samples))
+        .map(|k| Backoff::new(config.clone(), Rng::seeded(seed.wrapping_add(k))))
+        .collect();
+    let mut column: Vec<u64> = Vec::with_capacity(runners.len());
+    (1..=attempts)
+        .map(|attempt| {
+            column.clear();
+            column.extend(runners.iter_mut().map(|b| micros(b.next_delay().delay)));
+            summarize(attempt, config.ceiling(attempt), &mut column)
+        })
+        .collect()
+}
+
+fn summarize(attempt: u32, ceiling: Duration, column: &mut [u64]) -> Spread {
+    let n = column.len();
+    let total: u128 = column.iter().map(|&d| u128::from(d)).sum();
+    let mean = (total + n as u128 / 2).checked_div(n as u128).unwrap_or(0);
+    let mut rank = |percent: usize| -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        let index = (percent * n).div_ceil(100).max(1) - 1;
+        *column.select_nth_unstable(index).1
+    };
+    let (p50, p95) = (rank(50), rank(95));
+    let us = Duration::from_micros;
+    Spread {
+        attempt,
+        ceiling,
+        min: us(column.iter().copied().min().unwrap_or(0)),
+        p50: us(p50),
+        mean: us(u64::try_from(mean).unwrap_or(u64::MAX)),
+        p95: us(p95),
+        max: us(column.iter().copied().max().unwrap_or(0)),
+    }
+}
+
 /// Serde for durations written as text (`500ms`, `1m30s`) through the one parser/printer.
 pub(crate) mod duration_text {
     use std::time::Duration;
@@ -433,6 +488,45 @@ mod tests {
         assert_eq!(minimal.multiplier, 2.0);
         assert_eq!(minimal.jitter, Jitter::None);
         assert!(serde_json::from_str::<BackoffConfig>(r#"{"base":"1","cap":"10s"}"#).is_err());
+    }
+
+    #[test]
+    fn spread_summarises_each_attempt() {
+        let spreads = spread(&config(Jitter::Full), 3, 1_000, 1);
+        assert_eq!(spreads.len(), 3);
+        let first = schedule(&config(Jitter::Full), 3, 1);
+        for (s, d) in spreads.iter().zip(&first) {
+            assert_eq!(s.ceiling, d.ceiling);
+            assert!(
+                s.min <= d.delay && d.delay <= s.max,
+                "sample 0 is the seed's schedule"
+            );
+            assert!(s.min <= s.p50 && s.p50 <= s.p95 && s.p95 <= s.max);
+            // Full jitter is uniform on [0, c]: mean and median near c/2, p95 near 0.95 c.
+            let c = s.ceiling.as_secs_f64();
+            assert!((s.mean.as_secs_f64() / c - 0.5).abs() < 0.05, "{s:?}");
+            assert!((s.p50.as_secs_f64() / c - 0.5).abs() < 0.05, "{s:?}");
+            assert!((s.p95.as_secs_f64() / c - 0.95).abs() < 0.03, "{s:?}");
+        }
+        let fixed = spread(&config(Jitter::None), 2, 10, 1);
+        assert_eq!(fixed[1].min, ms(2_000));
+        assert_eq!(fixed[1].max, ms(2_000));
+        assert_eq!(fixed[1].mean, ms(2_000));
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let mut column: Vec<u64> = (1..=20).rev().collect();
+        let s = summarize(1, ms(1), &mut column);
+        let us = Duration::from_micros;
+        assert_eq!(
+            (s.min, s.p50, s.p95, s.max),
+            (us(1), us(10), us(19), us(20))
+        );
+        assert_eq!(s.mean, us(11)); // 10.5 rounds half up
+        let mut one = vec![7];
+        let s = summarize(1, ms(1), &mut one);
+        assert_eq!((s.p50, s.p95), (us(7), us(7)));
     }
 
     fn any_config() -> impl Strategy<Value = BackoffConfig> {

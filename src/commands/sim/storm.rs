@@ -1,8 +1,374 @@
-//! `patterns sim storm`.
+//! `patterns sim storm`: many clients retrying against one contended or failing server,
+//! one row per strategy and client count.
 
-use crate::cli::{Global, SimStormArgs};
-use crate::commands::{Outcome, UsageError};
+use std::num::NonZeroUsize;
+use std::process::ExitCode;
+use std::time::Duration;
 
-pub fn run(_args: SimStormArgs, _global: &Global) -> Outcome {
-    Err(UsageError::new("not built yet").into())
+use serde::Serialize;
+
+use super::backoff::{backoff_config, table};
+use crate::cli::{Global, ScenarioArg, SimStormArgs, StormJitterArg};
+use crate::commands::{Outcome, UsageError, print};
+use crate::engine::backoff::{BackoffConfig, Jitter};
+use crate::engine::budget::RetryBudgetConfig;
+use crate::engine::duration::{format_duration, parse_duration};
+use crate::engine::preset::Preset;
+use crate::engine::storm::Strategy;
+use crate::engine::storm::contention::{self, ContentionConfig};
+use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
+
+/// Most clients one row may simulate (no backoff costs clients² calls).
+const MAX_CLIENTS: u32 = 10_000;
+const MAX_RUNS: u32 = 10_000;
+/// Most new requests one outage run may send (clients · rate · duration).
+const MAX_REQUESTS: f64 = 10_000_000.0;
+
+pub fn run(args: SimStormArgs, _global: &Global) -> Outcome {
+    let strategies = strategies(&args)?;
+    let clients = client_counts(&args)?;
+    if !(1..=MAX_RUNS).contains(&args.runs) {
+        return Err(UsageError::new(format!(
+            "--runs '{}' must be a whole number from 1 to {MAX_RUNS}",
+            args.runs
+        ))
+        .into());
+    }
+    let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+    let text = match args.scenario {
+        ScenarioArg::Contention => run_contention(&args, &strategies, &clients, threads)?,
+        ScenarioArg::Outage => run_outage(&args, &strategies, &clients, threads)?,
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn strategies(args: &SimStormArgs) -> Result<Vec<Strategy>, UsageError> {
+    let jitter = match args.jitter {
+        StormJitterArg::All if args.no_backoff => {
+            return Err(UsageError::new(
+                "'--no-backoff' and '--jitter all' conflict: 'all' already includes no backoff",
+            ));
+        }
+        StormJitterArg::All => return Ok(Strategy::COMPARISON.to_vec()),
+        _ if args.no_backoff => return Ok(vec![Strategy::NoBackoff]),
+        StormJitterArg::None => Jitter::None,
+        StormJitterArg::Full => Jitter::Full,
+        StormJitterArg::Equal => Jitter::Equal,
+        StormJitterArg::Decorrelated => Jitter::Decorrelated,
+        StormJitterArg::Proportional => Jitter::Proportional,
+    };
+    Ok(vec![Strategy::from_jitter(jitter)])
+}
+
+fn client_counts(args: &SimStormArgs) -> Result<Vec<u32>, UsageError> {
+    let counts = match &args.sweep {
+        Some(sweep) => parse_sweep(sweep)?,
+        None => vec![args.clients],
+    };
+    if let Some(bad) = counts.iter().find(|&&n| !(1..=MAX_CLIENTS).contains(&n)) {
+        return Err(UsageError::new(format!(
+            "clients '{bad}' must be a whole number from 1 to {MAX_CLIENTS}"
+        )));
+    }
+    Ok(counts)
+}
+
+/// `FROM..TO/STEP` (TO included), e.g. `10..190/10`.
+fn parse_sweep(text: &str) -> Result<Vec<u32>, UsageError> {
+    let bad = || {
+        UsageError::new(format!(
+            "--sweep '{text}' is not a sweep; write 'FROM..TO/STEP' with whole numbers, \
+             FROM <= TO and STEP >= 1, e.g. '10..190/10'"
+        ))
+    };
+    let (range, step) = text.trim().split_once('/').ok_or_else(bad)?;
+    let (from, to) = range.split_once("..").ok_or_else(bad)?;
+    let number = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    let (from, to, step) = (number(from)?, number(to)?, number(step)?);
+    if from > to || step == 0 {
+        return Err(bad());
+    }
+    Ok((from..=to).step_by(step as usize).collect())
+}
+
+fn reject_outage_flags(args: &SimStormArgs) -> Result<(), UsageError> {
+    let given = [
+        ("--outage", args.outage.is_some()),
+        ("--capacity", args.capacity.is_some()),
+        ("--rate", args.rate.is_some()),
+        ("--duration", args.duration.is_some()),
+        ("--max-attempts", args.max_attempts.is_some()),
+        ("--budget", args.budget.is_some()),
+        ("--breaker", args.breaker.is_some()),
+    ];
+    match given.iter().find(|(_, present)| *present) {
+        Some((flag, _)) => Err(UsageError::new(format!(
+            "'{flag}' applies to '--scenario outage' only"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn run_contention(
+    args: &SimStormArgs,
+    strategies: &[Strategy],
+    clients: &[u32],
+    threads: NonZeroUsize,
+) -> miette::Result<String> {
+    reject_outage_flags(args)?;
+    let backoff = backoff_config(&args.backoff, &BackoffConfig::contention(Jitter::None))?;
+    let mut configs = Vec::with_capacity(clients.len() * strategies.len());
+    for &n in clients {
+        for &strategy in strategies {
+            configs.push(ContentionConfig {
+                backoff: backoff.clone(),
+                ..ContentionConfig::published(n, strategy)
+            });
+        }
+    }
+    let seed = args.backoff.seed;
+    let results = contention::simulate_many(&configs, args.runs, seed, threads);
+    if args.json {
+        return json(&Report {
+            scenario: "contention",
+            seed,
+            runs: args.runs,
+            results,
+        });
+    }
+    let network = &configs[0];
+    let mut text = format!(
+        "contention: {} clients each update one row once; network |Normal({}, {})|\n\
+         backoff: base {}, multiplier {}, cap {}, retry n waits up to base * multiplier^n\n{}\n\n",
+        describe_clients(clients),
+        format_duration(network.network_mean),
+        format_duration(network.network_sd),
+        format_duration(backoff.base),
+        backoff.multiplier,
+        format_duration(backoff.cap),
+        describe_runs(seed, args.runs),
+    );
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                r.strategy.name().to_owned(),
+                r.clients.to_string(),
+                mean(r.calls),
+                format_duration(rounded_ms(r.completion_ms)),
+            ]
+        })
+        .collect();
+    text += &table(&["strategy", "clients", "calls", "completion"], &rows);
+    Ok(text)
+}
+
+fn run_outage(
+    args: &SimStormArgs,
+    strategies: &[Strategy],
+    clients: &[u32],
+    threads: NonZeroUsize,
+) -> miette::Result<String> {
+    let breaker = args
+        .breaker
+        .as_deref()
+        .map(|name| {
+            name.parse::<Preset>()
+                .map(Preset::config)
+                .map_err(|e| UsageError::new(format!("--breaker: {e}")))
+        })
+        .transpose()?;
+    let standard = OutageConfig::standard(Strategy::Full);
+    let duration_flag = |flag: &str, text: &Option<String>, default: Duration| match text {
+        None => Ok(default),
+        Some(text) => parse_duration(text).map_err(|e| UsageError::new(format!("{flag}: {e}"))),
+    };
+    let outage = duration_flag("--outage", &args.outage, standard.outage)?;
+    let duration = duration_flag("--duration", &args.duration, standard.duration)?;
+    let rate = args.rate.unwrap_or(standard.rate);
+    if !(rate.is_finite() && rate > 0.0 && rate <= 1000.0) {
+        return Err(UsageError::new(format!(
+            "--rate '{rate}' must be requests per second per client, above 0 and at most 1000"
+        ))
+        .into());
+    }
+    let capacity = args.capacity.unwrap_or(150);
+    let max_attempts = args.max_attempts.unwrap_or(standard.max_attempts);
+    if !(1..=100).contains(&max_attempts) {
+        return Err(UsageError::new(format!(
+            "--max-attempts '{max_attempts}' must be a whole number from 1 to 100"
+        ))
+        .into());
+    }
+    let budget = args
+        .budget
+        .as_deref()
+        .map(RetryBudgetConfig::parse)
+        .transpose()
+        .map_err(|e| UsageError::new(format!("--budget: {e}")))?;
+    let most_clients = clients.iter().copied().max().unwrap_or(1);
+    let requests = f64::from(most_clients) * rate * duration.as_secs_f64();
+    if requests > MAX_REQUESTS {
+        return Err(UsageError::new(format!(
+            "{most_clients} clients at '{rate}' requests/s for '{}' make {requests:.0} \
+             requests; the simulator takes at most {MAX_REQUESTS:.0} per run",
+            format_duration(duration)
+        ))
+        .into());
+    }
+    let backoff = backoff_config(&args.backoff, &BackoffConfig::default())?;
+    let mut configs = Vec::with_capacity(clients.len() * strategies.len());
+    for &n in clients {
+        for &strategy in strategies {
+            configs.push(OutageConfig {
+                clients: n,
+                rate,
+                duration,
+                outage,
+                capacity: Some(capacity),
+                strategy,
+                backoff: backoff.clone(),
+                max_attempts,
+                budget: budget.clone(),
+                breaker: breaker.clone(),
+            });
+        }
+    }
+    let seed = args.backoff.seed;
+    let results = outage::simulate_many(&configs, args.runs, seed, threads)
+        .map_err(|e| UsageError::new(e.to_string()))?;
+    if args.json {
+        return json(&Report {
+            scenario: "outage",
+            seed,
+            runs: args.runs,
+            results,
+        });
+    }
+    let mut text = format!(
+        "outage: {} clients send {rate} request{}/s each for {}; the dependency is down for \
+         {}, then serves {capacity} calls/s\n\
+         retries: at most {max_attempts} attempts, backoff base {}, multiplier {}, cap {}, \
+         budget {}, breaker {}\n{}\n\n",
+        describe_clients(clients),
+        if rate == 1.0 { "" } else { "s" },
+        format_duration(duration),
+        format_duration(outage),
+        format_duration(backoff.base),
+        backoff.multiplier,
+        format_duration(backoff.cap),
+        budget.map_or_else(|| "none".to_owned(), |b| b.to_string()),
+        args.breaker.as_deref().unwrap_or("none"),
+        describe_runs(seed, args.runs),
+    );
+    let mut headers = vec![
+        "strategy",
+        "clients",
+        "requests",
+        "calls",
+        "amplification",
+        "outage calls",
+        "peak/s",
+        "drain",
+        "given up",
+        "success",
+    ];
+    let mut rows: Vec<Vec<String>> = results.iter().map(outage_row).collect();
+    if breaker.is_some() {
+        // Only with a breaker is anything rejected: the column appears with it.
+        headers.insert(4, "rejected");
+        for (row, result) in rows.iter_mut().zip(&results) {
+            row.insert(4, mean(result.rejected));
+        }
+    }
+    text += &table(&headers, &rows);
+    Ok(text)
+}
+
+fn outage_row(r: &OutageSummary) -> Vec<String> {
+    let drain = match (r.time_to_drain_ms, r.undrained_runs) {
+        (None, _) => "never".to_owned(),
+        (Some(ms), 0) => format_duration(rounded_ms(ms)),
+        (Some(ms), undrained) => format!("{} ({undrained} never)", format_duration(rounded_ms(ms))),
+    };
+    vec![
+        r.strategy.name().to_owned(),
+        r.clients.to_string(),
+        mean(r.requests),
+        mean(r.calls),
+        format!("{:.2}x", r.amplification),
+        mean(r.calls_during_outage),
+        mean(r.peak_calls_per_s),
+        drain,
+        mean(r.given_up),
+        format!("{:.1}%", r.success_ratio * 100.0),
+    ]
+}
+
+/// A mean as people read it: whole numbers stay whole, others get one decimal.
+fn mean(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+fn rounded_ms(ms: f64) -> Duration {
+    Duration::from_millis(ms.round() as u64)
+}
+
+fn describe_clients(clients: &[u32]) -> String {
+    match clients {
+        [one] => one.to_string(),
+        [first, .., last] => format!("{first}..{last}"),
+        [] => "0".to_owned(),
+    }
+}
+
+fn describe_runs(seed: u64, runs: u32) -> String {
+    if runs == 1 {
+        format!("1 run (seed {seed})")
+    } else {
+        let last = seed.wrapping_add(u64::from(runs) - 1);
+        format!("means of {runs} runs (seeds {seed}..{last})")
+    }
+}
+
+#[derive(Serialize)]
+struct Report<R: Serialize> {
+    scenario: &'static str,
+    seed: u64,
+    runs: u32,
+    results: Vec<R>,
+}
+
+fn json<R: Serialize>(report: &Report<R>) -> miette::Result<String> {
+    let mut text = serde_json::to_string_pretty(report)
+        .map_err(|e| miette::miette!("Failed to write JSON: {e}"))?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweeps_parse_inclusive() {
+        assert_eq!(parse_sweep("10..50/10").unwrap(), [10, 20, 30, 40, 50]);
+        assert_eq!(parse_sweep("5..5/1").unwrap(), [5]);
+        assert_eq!(parse_sweep("1..10/4").unwrap(), [1, 5, 9]);
+        assert_eq!(parse_sweep("10..190/10").unwrap().len(), 19);
+    }
+
+    #[test]
+    fn bad_sweeps_name_the_value_and_the_form() {
+        for bad in ["10-190/10", "10..190", "10..5/1", "1..10/0", "a..b/c", ""] {
+            let message = parse_sweep(bad).unwrap_err().to_string();
+            assert!(message.contains(&format!("'{bad}'")), "{message}");
+            assert!(message.contains("'FROM..TO/STEP'"), "{message}");
+        }
+    }
 }

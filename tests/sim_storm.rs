@@ -1,0 +1,240 @@
+//! `patterns sim storm` through the binary: both scenarios as tables and JSON (snapshots,
+//! fixed seeds), sweeps, and bad flag values (exit 2, naming the value).
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+fn stdout(args: &[&str]) -> String {
+    let output = cargo_bin_cmd!("patterns")
+        .args(["sim", "storm"])
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    serde_json::from_str(&stdout(&all)).expect("--json prints JSON")
+}
+
+#[test]
+fn contention_comparison_table() {
+    insta::assert_snapshot!(stdout(&[
+        "--jitter",
+        "all",
+        "--clients",
+        "20",
+        "--runs",
+        "3"
+    ]));
+}
+
+#[test]
+fn contention_json() {
+    let out = json(&["--clients", "10", "--seed", "5"]);
+    assert_eq!(out["scenario"], "contention");
+    let result = &out["results"][0];
+    assert_eq!(result["strategy"], "full");
+    assert_eq!(result["clients"], 10);
+    assert!(result["calls"].as_f64().unwrap() >= 10.0);
+    insta::assert_json_snapshot!(out);
+}
+
+#[test]
+fn contention_shape_matches_the_published_chart() {
+    let out = json(&["--jitter", "all", "--clients", "100", "--runs", "10"]);
+    let calls = |strategy: &str| {
+        out["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["strategy"] == strategy)
+            .unwrap()["calls"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(calls("no-backoff") > calls("exponential"));
+    for jittered in ["equal", "full", "decorrelated"] {
+        assert!(calls(jittered) < calls("exponential"), "{jittered}");
+    }
+    assert!(calls("full") < calls("equal"));
+    assert!(calls("full") < calls("decorrelated"));
+}
+
+#[test]
+fn one_client_writes_once() {
+    let out = json(&["--clients", "1", "--jitter", "all"]);
+    for result in out["results"].as_array().unwrap() {
+        assert_eq!(result["calls"], 1.0, "{result}");
+    }
+}
+
+#[test]
+fn sweep_gives_one_row_per_client_count() {
+    let out = json(&["--sweep", "10..30/10", "--runs", "2"]);
+    let clients: Vec<u64> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["clients"].as_u64().unwrap())
+        .collect();
+    assert_eq!(clients, [10, 20, 30]);
+    insta::assert_snapshot!(stdout(&["--sweep", "10..30/10", "--runs", "2"]));
+}
+
+#[test]
+fn no_backoff_flag_selects_the_no_backoff_strategy() {
+    let out = json(&["--no-backoff", "--clients", "5"]);
+    assert_eq!(out["results"][0]["strategy"], "no-backoff");
+}
+
+#[test]
+fn outage_comparison_table() {
+    insta::assert_snapshot!(stdout(&[
+        "--scenario",
+        "outage",
+        "--jitter",
+        "all",
+        "--clients",
+        "20",
+        "--duration",
+        "1m",
+        "--outage",
+        "10s",
+        "--capacity",
+        "30",
+    ]));
+}
+
+#[test]
+fn outage_json_with_a_budget() {
+    let base = [
+        "--scenario",
+        "outage",
+        "--clients",
+        "50",
+        "--runs",
+        "2",
+        "--max-attempts",
+        "4",
+    ];
+    let without = json(&base);
+    let mut with_budget = base.to_vec();
+    with_budget.extend(["--budget", "ratio:10"]);
+    let with = json(&with_budget);
+    let amplification = |v: &serde_json::Value| v["results"][0]["amplification"].as_f64().unwrap();
+    assert!(amplification(&with) < amplification(&without));
+    insta::assert_json_snapshot!(with);
+}
+
+#[test]
+fn outage_without_trouble_has_no_amplification() {
+    let out = json(&[
+        "--scenario",
+        "outage",
+        "--outage",
+        "0s",
+        "--capacity",
+        "1000000",
+        "--jitter",
+        "all",
+    ]);
+    for result in out["results"].as_array().unwrap() {
+        assert_eq!(result["amplification"], 1.0, "{result}");
+        assert_eq!(result["success_ratio"], 1.0, "{result}");
+        assert_eq!(result["given_up"], 0.0, "{result}");
+    }
+}
+
+#[test]
+fn outage_behind_a_breaker() {
+    let args = [
+        "--scenario",
+        "outage",
+        "--jitter",
+        "all",
+        "--clients",
+        "20",
+        "--duration",
+        "1m",
+        "--outage",
+        "10s",
+        "--capacity",
+        "30",
+        "--breaker",
+        "seed",
+    ];
+    insta::assert_snapshot!(stdout(&args));
+    let out = json(&args);
+    for result in out["results"].as_array().unwrap() {
+        assert!(result["rejected"].as_f64().unwrap() > 0.0, "{result}");
+    }
+}
+
+#[test]
+fn bad_values_exit_2_and_name_the_value() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--sweep", "10-190/10"],
+            &["'10-190/10'", "'FROM..TO/STEP'"],
+        ),
+        (
+            &["--sweep", "50..10/10"],
+            &["'50..10/10'", "'FROM..TO/STEP'"],
+        ),
+        (&["--sweep", "10..190/0"], &["'10..190/0'"]),
+        (&["--clients", "0"], &["'0'"]),
+        (&["--clients", "20000"], &["'20000'"]),
+        (&["--runs", "0"], &["'0'"]),
+        (&["--base", "0s"], &["'0s'"]),
+        (&["--cap", "1ms"], &["'1ms'", "'5ms'"]),
+        (&["--multiplier", "0"], &["'0'"]),
+        (&["--jitter", "sometimes"], &["'sometimes'"]),
+        (
+            &["--no-backoff", "--jitter", "all"],
+            &["'--no-backoff'", "'--jitter all'"],
+        ),
+        (
+            &["--budget", "ratio:10"],
+            &["'--budget'", "'--scenario outage'"],
+        ),
+        (
+            &["--scenario", "outage", "--budget", "bucket"],
+            &["'bucket'", "'tokens:MAX:RATIO'"],
+        ),
+        (
+            &["--scenario", "outage", "--budget", "tokens:0:1"],
+            &["'0'"],
+        ),
+        (&["--scenario", "outage", "--outage", "soon"], &["'soon'"]),
+        (&["--scenario", "outage", "--duration", "5"], &["'5'"]),
+        (&["--scenario", "outage", "--rate", "0"], &["'0'"]),
+        (&["--scenario", "outage", "--max-attempts", "0"], &["'0'"]),
+        (
+            &["--scenario", "outage", "--breaker", "hystrix"],
+            &["'hystrix'", "gobreaker"],
+        ),
+        (
+            &["--breaker", "seed"],
+            &["'--breaker'", "'--scenario outage'"],
+        ),
+        (
+            &["--scenario", "outage", "--rate", "1000", "--duration", "1h"],
+            &["'1000'"],
+        ),
+    ];
+    for (args, named) in cases {
+        let mut assert = cargo_bin_cmd!("patterns")
+            .args(["sim", "storm"])
+            .args(*args)
+            .assert()
+            .code(2)
+            .stdout("");
+        for name in *named {
+            assert = assert.stderr(predicate::str::contains(*name));
+        }
+    }
+}
