@@ -30,7 +30,11 @@ fn decisions(c: &mut Criterion, name: &str, preset: Preset, fail_every: u64, ste
             black_box(breaker.record(permit, outcome, now))
         });
     });
-    assert_eq!(breaker.state(), State::Closed, "{name} measured a CLOSED breaker");
+    assert_eq!(
+        breaker.state(),
+        State::Closed,
+        "{name} measured a CLOSED breaker"
+    );
 }
 
 fn breaker_decision(c: &mut Criterion) {

@@ -646,6 +646,9 @@ pub struct OutageSpec {
     /// A retry budget per client: 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<String>,
+    /// A circuit breaker in front of the dependency, one per client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<BreakerSpec>,
     /// Seed for the simulation's random draws (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,

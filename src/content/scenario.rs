@@ -11,15 +11,18 @@ use std::time::Duration;
 
 use crate::engine::backoff::{BackoffConfig, Jitter};
 use crate::engine::breaker::{BreakerConfig, HalfOpenTransition, State};
+use crate::engine::budget::RetryBudgetConfig;
 use crate::engine::duration::format_duration;
 use crate::engine::preset::{BreakerOverrides, Preset};
 use crate::engine::rng::Rng;
 use crate::engine::script::{self, Script};
+use crate::engine::storm::Strategy;
+use crate::engine::storm::outage::{self, OutageConfig, OutageRun};
 use crate::engine::window::WindowConfig;
 
 use super::model::{
-    BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Metric, Param, ParamValue, PresetName,
-    Quantity, StateName, Timespan, Tune, WindowSpec,
+    BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Metric, OutageSpec, Param, ParamValue,
+    PresetName, Quantity, StateName, Timespan, Tune, WindowSpec,
 };
 use super::validate::{Depth, ParamValues};
 
@@ -759,10 +762,25 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
             breaker_metrics(&breaker_run(&spec, script)?)
         }
         _ => {
-            return Err(ItemError::new(
-                "outage",
-                "the outage scenario is not available in this build's engine yet",
-            ));
+            let Some(spec) = &tune.outage else {
+                return Err(ItemError::new(
+                    "outage",
+                    "the scenario has neither a breaker script nor an outage",
+                ));
+            };
+            let mut backoff = tune.backoff.clone().unwrap_or_default();
+            let mut max_attempts = spec.max_attempts;
+            for (name, value) in choice {
+                if name == "max_attempts" {
+                    max_attempts = Some(whole(name, value)?);
+                } else {
+                    set_backoff(&mut backoff, name, value)?;
+                }
+            }
+            let (config, seed) = outage_config(spec, &backoff, max_attempts)?;
+            let run = outage::simulate(&config, seed)
+                .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
+            outage_metrics(&run)
         }
     };
     let goals = tune
@@ -780,7 +798,10 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                 Some(v) if goal.metric.is_duration() => {
                     format_duration(Duration::from_secs_f64(v / 1000.0))
                 }
-                Some(v) => format!("{v}"),
+                Some(v) => {
+                    let text = format!("{v:.3}");
+                    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+                }
             };
             let mut bounds = Vec::new();
             if let Some(b) = goal.at_most {
@@ -802,6 +823,60 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
         })
         .collect();
     Ok(TuneOutcome { metrics, goals })
+}
+
+/// The engine config of an outage scenario: `patterns sim storm --scenario outage`'s
+/// defaults, the spec's values on top, the backoff's jitter as the strategy.
+pub fn outage_config(
+    spec: &OutageSpec,
+    backoff: &BackoffSpec,
+    max_attempts: Option<u32>,
+) -> Result<(OutageConfig, u64), ItemError> {
+    let backoff = backoff_config(backoff)?;
+    let mut config = OutageConfig::standard(Strategy::from_jitter(backoff.jitter));
+    config.backoff = backoff;
+    config.outage = spec.outage.get();
+    if let Some(clients) = spec.clients {
+        config.clients = clients;
+    }
+    if let Some(rate) = spec.rate {
+        config.rate = rate;
+    }
+    if let Some(duration) = spec.duration {
+        config.duration = duration.get();
+    }
+    if spec.capacity.is_some() {
+        config.capacity = spec.capacity;
+    }
+    if let Some(n) = max_attempts.or(spec.max_attempts) {
+        config.max_attempts = n;
+    }
+    if let Some(budget) = &spec.budget {
+        config.budget = Some(
+            RetryBudgetConfig::parse(budget)
+                .map_err(|e| ItemError::new("outage", format!("budget: {e}")))?,
+        );
+    }
+    if let Some(breaker) = &spec.breaker {
+        config.breaker = Some(breaker_config(breaker)?);
+    }
+    config
+        .validate()
+        .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
+    Ok((config, spec.seed.unwrap_or(1)))
+}
+
+fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
+    let mut metrics = BTreeMap::new();
+    metrics.insert("calls_during_outage", run.calls_during_outage as f64);
+    metrics.insert("peak_load", run.peak_calls_per_s as f64);
+    metrics.insert("given_up", run.given_up as f64);
+    metrics.insert("amplification", run.amplification());
+    metrics.insert("success_rate", run.success_ratio());
+    if let Some(drain) = run.time_to_drain {
+        metrics.insert("drain_time", drain.as_secs_f64() * 1000.0);
+    }
+    metrics
 }
 
 fn breaker_metrics(run: &script::Run) -> BTreeMap<&'static str, f64> {
