@@ -130,6 +130,48 @@ fn locate(root: &Node, path: &[Seg]) -> Loc {
     node.loc
 }
 
+/// Parses every file, on several threads when there are many (parsing dominates the cost
+/// of checking a large content tree). Results keep the input order.
+fn parse_all<'a, T: serde::de::DeserializeOwned + Send>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Parsed<T>> {
+    let files: Vec<(&str, &str)> = files.collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let parse_chunk = |chunk: &[(&str, &str)]| {
+        let mut diagnostics = Vec::new();
+        let parsed: Vec<Parsed<T>> = chunk
+            .iter()
+            .map(|(display, text)| parse_file(display, text, &mut diagnostics))
+            .collect();
+        (parsed, diagnostics)
+    };
+    let results: Vec<(Vec<Parsed<T>>, Vec<Diagnostic>)> = if threads < 2 || files.len() < 16 {
+        vec![parse_chunk(&files)]
+    } else {
+        let size = files.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(size)
+                .map(|chunk| scope.spawn(move || parse_chunk(chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    let mut all = Vec::with_capacity(files.len());
+    for (parsed, diagnostics) in results {
+        all.extend(parsed);
+        out.extend(diagnostics);
+    }
+    all
+}
+
 fn parse_file<T: serde::de::DeserializeOwned>(
     display: &str,
     text: &str,
@@ -215,16 +257,20 @@ fn push_problem(sink: &mut Sink, problem: Problem) {
 /// Checks `input`: every file parsed and checked, modules paired with their banks.
 pub fn validate(input: &Input, depth: Depth) -> Validated {
     let mut out = input.diagnostics.clone();
-    let banks: Vec<Parsed<Bank>> = input
-        .banks
-        .iter()
-        .map(|b| parse_file(&b.display, &b.text, &mut out))
-        .collect();
-    let modules: Vec<Parsed<Module>> = input
-        .modules
-        .iter()
-        .map(|m| parse_file(&m.display, &m.text, &mut out))
-        .collect();
+    let banks: Vec<Parsed<Bank>> = parse_all(
+        input
+            .banks
+            .iter()
+            .map(|b| (b.display.as_str(), b.text.as_str())),
+        &mut out,
+    );
+    let modules: Vec<Parsed<Module>> = parse_all(
+        input
+            .modules
+            .iter()
+            .map(|m| (m.display.as_str(), m.text.as_str())),
+        &mut out,
+    );
 
     // Ids every reference may point at: the modules here and the bundled ones.
     let mut known: BTreeSet<String> = bundled::FILES

@@ -200,6 +200,7 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
         with_snippet: false,
         // YAML 1.2 only: `n`, `no`, `off` are strings (ids!), and `007` stays text.
         strict_booleans: true,
+        emit_comments: false,
         leading_zero_numbers_as_strings: true,
     };
     let raw: Option<serde_saphyr::Spanned<Raw>> =
