@@ -935,6 +935,103 @@ mod tests {
         assert_eq!(substitute("{n}F 1S", &values), "3F 1S");
     }
 
+    fn variant_exercise() -> Exercise {
+        Exercise {
+            id: "v".into(),
+            prompt: "threshold {failure_threshold}, wait {recovery_timeout}".into(),
+            params: [
+                (
+                    "failure_threshold".to_owned(),
+                    Param {
+                        min: Some(ParamValue::Number(3.0)),
+                        max: Some(ParamValue::Number(6.0)),
+                        ..Param::default()
+                    },
+                ),
+                (
+                    "recovery_timeout".to_owned(),
+                    Param {
+                        min: Some(ParamValue::Duration(Timespan(Duration::from_secs(10)))),
+                        max: Some(ParamValue::Duration(Timespan(Duration::from_secs(40)))),
+                        step: Some(ParamValue::Duration(Timespan(Duration::from_secs(10)))),
+                        ..Param::default()
+                    },
+                ),
+            ]
+            .into(),
+            state_trace: Some(super::super::model::StateTrace {
+                breaker: BreakerSpec::default(),
+                script: "{failure_threshold}F +{recovery_timeout} 1S +1s 2S".into(),
+                expect: None,
+            }),
+            ..Exercise::default()
+        }
+    }
+
+    #[test]
+    fn a_seed_always_draws_the_same_variant() {
+        let exercise = variant_exercise();
+        let a = draw(&exercise, 7).expect("draws");
+        assert_eq!(a, draw(&exercise, 7).expect("draws"));
+        let seeds_differ = (0..20).any(|seed| draw(&exercise, seed).expect("draws") != a);
+        assert!(seeds_differ, "different seeds give different variants");
+    }
+
+    #[test]
+    fn instantiation_sets_the_breaker_and_the_text() {
+        let exercise = variant_exercise();
+        let values: ParamValues = [
+            ("failure_threshold".to_owned(), ParamValue::Number(4.0)),
+            (
+                "recovery_timeout".to_owned(),
+                ParamValue::Duration(Timespan(Duration::from_secs(20))),
+            ),
+        ]
+        .into();
+        let concrete = instantiate(&exercise, &values).expect("fits");
+        assert_eq!(concrete.prompt, "threshold 4, wait 20s");
+        let trace = concrete.state_trace.expect("trace");
+        assert_eq!(trace.script, "4F +20s 1S +1s 2S");
+        assert_eq!(trace.breaker.failure_threshold, Some(4));
+        use StateName::*;
+        assert_eq!(
+            breaker_trace(&trace.breaker, &trace.script).expect("runs"),
+            vec![Open, Open, Open, Open, Closed]
+        );
+        assert!(concrete.params.is_empty());
+    }
+
+    #[test]
+    fn extremes_cover_every_corner() {
+        let variants = extreme_variants(&variant_exercise()).expect("valid");
+        assert_eq!(variants.len(), 4);
+    }
+
+    #[test]
+    fn a_tune_choice_is_judged_by_simulation() {
+        let tune = Tune {
+            breaker: Some(BreakerSpec::default()),
+            script: Some("20S 30F".into()),
+            outage: None,
+            backoff: None,
+            parameters: BTreeMap::new(),
+            goals: vec![super::super::model::Goal {
+                metric: Metric::Failed,
+                at_most: Some(Quantity::Number(10.0)),
+                at_least: None,
+            }],
+            example: BTreeMap::new(),
+        };
+        let pick = |n: f64| -> ParamValues {
+            [("failure_threshold".to_owned(), ParamValue::Number(n))].into()
+        };
+        let low = simulate_tune(&tune, &pick(5.0)).expect("runs");
+        assert!(low.passed(), "{low:?}");
+        let high = simulate_tune(&tune, &pick(20.0)).expect("runs");
+        assert!(!high.passed());
+        assert_eq!(high.goals[0].summary, "failed = 20, goal: at most 10");
+    }
+
     #[test]
     fn ranges_enumerate_by_step() {
         let param = Param {

@@ -158,6 +158,9 @@ enum Removed {
     Entry { map: u32, key: String },
 }
 
+/// Deserialization retries per file (each removes a bad node and reports it).
+const MAX_ROUNDS: usize = 200;
+
 /// Limits that keep hostile input cheap: nesting, node count, alias expansion.
 const MAX_DEPTH: usize = 48;
 const MAX_NODES: usize = 200_000;
@@ -390,8 +393,9 @@ pub fn from_tree<T: de::DeserializeOwned>(root: &Node) -> (Option<T>, Vec<Proble
     let mut problems: Vec<Problem> = Vec::new();
     let mut reported: HashSet<(u32, String)> = HashSet::new();
     let mut removed_keys: HashSet<(u32, String)> = HashSet::new();
-    // Each round removes at least one node, so this ends; the cap bounds pathological input.
-    for _ in 0..500 {
+    // Each round removes at least one node, so this ends; the cap bounds the work a file
+    // with thousands of mistakes can cause (the first ones are reported).
+    for _ in 0..MAX_ROUNDS {
         let side = RefCell::new(Vec::new());
         let result = T::deserialize(NodeDe {
             node: &tree,
