@@ -632,7 +632,10 @@ fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                 "parameters",
                 format!("'{name}' is not a setting of this scenario"),
             )
-            .with_hint(format!("tunable settings: {}", settable.join(", "))));
+            .with_hint(
+                super::diagnostic::did_you_mean(name, settable.iter().copied())
+                    .unwrap_or_else(|| format!("tunable settings: {}", settable.join(", "))),
+            ));
         }
         param_values(param)
             .map_err(|e| ItemError::new("parameters", format!("parameter '{name}': {e}")))?;
@@ -672,7 +675,12 @@ fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                     "metric '{}' does not belong to this scenario",
                     metric_name(goal.metric)
                 ),
-            ));
+            )
+            .with_hint(if outage {
+                "an outage measures calls_during_outage, peak_load, drain_time, given_up, amplification, success_rate"
+            } else {
+                "a breaker script measures failed, rejected, succeeded, opened_after"
+            }));
         }
         if goal.at_most.is_none() && goal.at_least.is_none() {
             return Err(ItemError::new(

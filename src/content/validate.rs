@@ -323,7 +323,7 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         // A bank that exists but could not be read or parsed was reported already; do not
         // report every reference to it again.
         let bank_broken = match bank_index {
-            Some(i) => banks[i].tree.is_none(),
+            Some(i) => banks[i].value.is_none(),
             None => input
                 .broken_banks
                 .iter()
@@ -332,7 +332,24 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         let bank_ids: Option<BTreeSet<String>> = match bank_index {
             _ if bank_broken => None,
             Some(i) => Some(raw_exercise_ids(banks[i].tree.as_ref())),
-            None => Some(BTreeSet::new()),
+            None => {
+                // No bank at all: one error, not one per reference.
+                if let Some(first) = references(module).first() {
+                    let loc = sink.at(&first_reference_path(module, first));
+                    sink.error(
+                        loc,
+                        format!(
+                            "module '{}' names exercises but has no exercise bank",
+                            module.id
+                        ),
+                        Some(format!(
+                            "create 'exercises/{}.yaml' (run 'patterns new' in an empty folder to see one)",
+                            module.id
+                        )),
+                    );
+                }
+                None
+            }
         };
         check_module(&mut sink, module, source, &known, bank_ids.as_ref(), bank);
         let docs = read_docs(&mut sink, module, &source.docs);
@@ -353,7 +370,8 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
             }
             bank_errors[i] += bank_sink.errors;
         }
-        if module_errors == 0 {
+        // A module whose bank is broken cannot be taught either.
+        if module_errors == 0 && !bank_broken {
             validated.modules.push(LoadedModule {
                 module: module.clone(),
                 bank: bank.cloned().unwrap_or_else(|| Bank {
@@ -426,6 +444,23 @@ fn raw_exercise_ids(tree: Option<&Node>) -> BTreeSet<String> {
         .iter()
         .filter_map(|item| item.get("id").and_then(Node::scalar_text))
         .collect()
+}
+
+/// Where the first exercise reference of a module is written.
+fn first_reference_path<'a>(module: &Module, id: &'a str) -> Vec<Seg<'a>> {
+    match module
+        .blocks
+        .iter()
+        .position(|b| b.practice.iter().any(|p| p == id))
+    {
+        Some(index) => vec![
+            Seg::Key("blocks"),
+            Seg::Index(index),
+            Seg::Key("practice"),
+            Seg::Item(id),
+        ],
+        None => vec![Seg::Key("exam")],
+    }
 }
 
 /// Every exercise id the module names.
