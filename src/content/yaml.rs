@@ -16,7 +16,7 @@ use serde::de::{
 };
 use serde::{Deserialize, Deserializer};
 
-use super::sanitize::sanitize;
+use super::sanitize::{sanitize, sanitize_owned};
 
 /// A 1-based line and column (in characters) in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
@@ -264,7 +264,7 @@ fn build(raw: serde_saphyr::Spanned<Raw>, next_id: &mut u32) -> Node {
         Raw::Int(n) => Value::Int(n),
         Raw::UInt(n) => Value::UInt(n),
         Raw::Float(x) => Value::Float(x),
-        Raw::Str(text) => Value::Str(sanitize(&text)),
+        Raw::Str(text) => Value::Str(sanitize_owned(text)),
         Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| build(i, next_id)).collect()),
         Raw::Map(entries) => Value::Map(
             entries
@@ -389,6 +389,15 @@ fn node_to_json(node: &Node) -> serde_json::Value {
 /// Deserializes a `T` from `root`, reporting every problem found on the way. Returns the
 /// value when one could be built (possibly with bad entries left out) and all problems.
 pub fn from_tree<T: de::DeserializeOwned>(root: &Node) -> (Option<T>, Vec<Problem>) {
+    // The common case, a clean file, needs no copy of the tree to cut bad nodes from.
+    let side = RefCell::new(Vec::new());
+    if let Ok(value) = T::deserialize(NodeDe {
+        node: root,
+        side: &side,
+    }) && side.borrow().is_empty()
+    {
+        return (Some(value), Vec::new());
+    }
     let mut tree = root.clone();
     let mut problems: Vec<Problem> = Vec::new();
     let mut reported: HashSet<(u32, String)> = HashSet::new();
