@@ -837,7 +837,12 @@ impl<'de, 'a> MapAccess<'de> for Map<'a> {
         };
         self.next += 1;
         self.pending = Some(value);
-        match seed.deserialize(self.de.child(key)) {
+        // Keys are names: `1: x` is the key "1", never serde's field number 1.
+        let result = match (&key.value, key.scalar_text()) {
+            (Value::Str(_), _) | (_, None) => seed.deserialize(self.de.child(key)),
+            (_, Some(text)) => seed.deserialize(de::value::StringDeserializer::new(text)),
+        };
+        match result {
             Ok(k) => Ok(Some(k)),
             Err(mut error) => {
                 // An unknown field: report every unknown key of this mapping at once.
@@ -993,6 +998,17 @@ mod tests {
         assert!(problems[1].starts_with("6:5 UnknownField"), "{problems:#?}");
         // The good item survives; the bad ones are left out.
         assert_eq!(doc.map(|d| d.items.len()), Some(1));
+    }
+
+    #[test]
+    fn numeric_keys_are_names_not_field_numbers() {
+        let (item, problems) = problems_of::<Item>("id: a\nminutes: 1\n1: 5\n");
+        // Reported, then left out: the rest of the item still loads.
+        assert_eq!(item.map(|i| i.minutes), Some(1));
+        assert!(
+            problems[0].contains("UnknownField { field: \"1\""),
+            "{problems:#?}"
+        );
     }
 
     #[test]
