@@ -24,7 +24,10 @@ use super::model::{
     BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Metric, OutageSpec, Param, ParamValue,
     PresetName, Quantity, StateName, Timespan, Tune, WindowSpec,
 };
-use super::validate::{Depth, ParamValues};
+use super::validate::Depth;
+
+/// Values drawn for parameters, by name.
+pub type ParamValues = BTreeMap<String, ParamValue>;
 
 /// Why an engine-backed item is wrong, with the field at fault (for the diagnostic's
 /// position) and a hint.

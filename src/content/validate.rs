@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::bundled;
 use super::diagnostic::{Diagnostic, Severity};
 use super::load::{DocSource, Input, LoadedModule, Origin};
-use super::model::{Bank, Module, ParamValue};
+use super::model::{Bank, Module};
 use super::yaml::Node;
 
 mod exercise;
@@ -292,9 +292,6 @@ pub fn is_valid_id(id: &str) -> bool {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
-
-/// Values drawn for parameters, by name.
-pub type ParamValues = BTreeMap<String, ParamValue>;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,8 @@ use super::super::diagnostic::Diagnostic;
 use super::super::yaml::{Loc, Node};
 use super::is_valid_id;
 
+/// One file after parsing: its tree (when it is YAML), its typed value (when one could be
+/// built) and how many errors it has so far.
 pub(super) struct Parsed<T> {
     pub(super) display: String,
     pub(super) tree: Option<Node>,
