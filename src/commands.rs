@@ -1,7 +1,11 @@
 //! One file per subcommand, each thin: arguments → library → output. This file dispatches
 //! and owns the error-to-exit-code mapping.
 
+pub mod check;
+pub mod list;
+pub mod new;
 pub mod progress;
+pub mod schema;
 pub mod sim;
 
 use std::io::{self, Write};
@@ -25,15 +29,17 @@ pub type Outcome = miette::Result<ExitCode>;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Outcome {
+    // No subcommand: the module list (the TUI list arrives with issue 4).
     let Some(command) = cli.command else {
-        return Err(UsageError::new("no command given; try 'patterns --help'").into());
+        return list::run(&crate::cli::ListArgs { json: false }, &cli.global);
     };
     match command {
         Command::Sim(sim) => sim::run(sim, &cli.global),
+        Command::List(args) => list::run(&args, &cli.global),
+        Command::Check(args) => check::run(&args),
+        Command::New(args) => new::run(&args),
+        Command::Schema => schema::run(),
         Command::Progress(args) => progress::run(args, &cli.global),
-        Command::List(_) | Command::Check(_) | Command::New(_) | Command::Schema => {
-            Err(UsageError::new("this command arrives with the content format (issue 3)").into())
-        }
     }
 }
 

@@ -1,0 +1,141 @@
+//! `patterns list [--json]` (and `patterns` with no subcommand): the modules with their
+//! title, difficulty, minutes, blocks and exam items.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::{Outcome, print};
+use crate::cli::{Global, ListArgs};
+use crate::content::load::{Library, Loaded, MODULES_ENV, extra_roots};
+use crate::content::{LoadedModule, Severity};
+
+/// Loads the bundled modules plus `--modules-dir` and `PATTERNS_MODULES` roots, telling
+/// the user on stderr about overrides and modules left out because of errors.
+pub fn load_library(global: &Global) -> Library {
+    let env = std::env::var_os(MODULES_ENV);
+    let roots = extra_roots(&global.modules_dirs, env.as_deref());
+    let Loaded {
+        library,
+        diagnostics,
+        notices,
+    } = Library::load(&roots);
+    let mut stderr = std::io::stderr().lock();
+    for notice in notices {
+        let _ = writeln!(stderr, "note: {notice}");
+    }
+    let mut broken: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.path.as_str())
+        .collect();
+    broken.dedup();
+    for path in broken {
+        let _ = writeln!(
+            stderr,
+            "warning: '{path}' has errors and was skipped; run 'patterns check' on it"
+        );
+    }
+    library
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    modules: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    title: &'a str,
+    difficulty: &'a str,
+    minutes: u32,
+    blocks: usize,
+    exam_items: usize,
+    /// The progress store arrives with issue 4; until then always null.
+    progress: Option<()>,
+}
+
+fn row(module: &LoadedModule) -> Row<'_> {
+    Row {
+        id: module.id(),
+        title: &module.module.title,
+        difficulty: module.module.difficulty.as_str(),
+        minutes: module.minutes(),
+        blocks: module.module.blocks.len(),
+        exam_items: module.exam_items(),
+        progress: None,
+    }
+}
+
+/// Prints the module list.
+pub fn run(args: &ListArgs, global: &Global) -> Outcome {
+    let library = load_library(global);
+    let rows: Vec<Row> = library.modules().iter().map(row).collect();
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&Listing { modules: rows })
+            .map_err(|e| miette::miette!("Failed to encode the list: {e}"))?;
+        text.push('\n');
+        print(&text)?;
+    } else {
+        print(&table(&rows))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(rows: &[Row]) -> String {
+    if rows.is_empty() {
+        return "No modules. Add some with --modules-dir DIR or 'patterns new <id>'.\n".into();
+    }
+    let headers = [
+        "ID",
+        "TITLE",
+        "DIFFICULTY",
+        "MINUTES",
+        "BLOCKS",
+        "EXAM ITEMS",
+    ];
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.id.to_owned(),
+                r.title.to_owned(),
+                r.difficulty.to_owned(),
+                r.minutes.to_string(),
+                r.blocks.to_string(),
+                r.exam_items.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: [&str; 6]| {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            // Numbers right-aligned, text left-aligned.
+            if i >= 3 {
+                let _ = write!(text, "{cell:>width$}");
+            } else {
+                let _ = write!(text, "{cell:<width$}");
+            }
+            if i < 5 {
+                text.push_str("  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(headers);
+    for row in &cells {
+        line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
+    }
+    out
+}

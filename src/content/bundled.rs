@@ -1,0 +1,64 @@
+//! The modules shipped inside the binary, so an installed `patterns` works from any
+//! directory. One line per file: adding a bundled file means adding it here (a test fails
+//! when this list and `modules/` / `exercises/` disagree).
+//!
+//! Invariant: paths are relative to the crate root and use '/'.
+
+/// A file embedded in the binary.
+#[derive(Debug, Clone, Copy)]
+pub struct BundledFile {
+    /// Path relative to the content root, e.g. `modules/circuit-breaker/module.yaml`.
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! bundled {
+    ($($path:literal),* $(,)?) => {
+        &[$(BundledFile { path: $path, text: include_str!(concat!("../../", $path)) }),*]
+    };
+}
+
+/// Every bundled content file.
+pub const FILES: &[BundledFile] = bundled![
+    "modules/circuit-breaker/module.yaml",
+    "modules/circuit-breaker/cascade.md",
+    "modules/circuit-breaker/mechanics.md",
+    "exercises/circuit-breaker.yaml",
+];
+
+/// The bundled file at `path`, if any.
+pub fn file(path: &str) -> Option<&'static str> {
+    FILES.iter().find(|f| f.path == path).map(|f| f.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::FILES;
+
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+                let relative = path.strip_prefix(root).expect("inside the crate");
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
+    #[test]
+    fn the_list_matches_the_files_on_disk() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk = Vec::new();
+        walk(&root.join("modules"), &mut on_disk);
+        walk(&root.join("exercises"), &mut on_disk);
+        on_disk.sort();
+        let mut listed: Vec<String> = FILES.iter().map(|f| f.path.to_owned()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk, "update FILES in src/content/bundled.rs");
+    }
+}

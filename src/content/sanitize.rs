@@ -1,0 +1,135 @@
+//! Strips terminal control sequences and control characters from untrusted text, so
+//! content can never move the cursor, retitle the window or write the clipboard (OSC 52).
+//!
+//! Invariant: the output contains no C0/C1 control character except `\n` and `\t`, and no
+//! escape sequence; printable text (any script, emoji) passes unchanged.
+
+/// Returns `text` without escape sequences (CSI, OSC, DCS, …) and control characters other
+/// than newline and tab. `\r\n` becomes `\n`.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(is_unwanted) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 introducers that start a string (DCS, SOS, OSC, PM, APC) or a CSI.
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\n' | '\t' => out.push(c),
+            c if is_unwanted(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`sanitize`] for an owned string: returns it unchanged (no copy) when it is clean.
+pub fn sanitize_owned(text: String) -> String {
+    if text.chars().any(is_unwanted) {
+        sanitize(&text)
+    } else {
+        text
+    }
+}
+
+fn is_unwanted(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}'
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+fn skip_escape(chars: &mut Chars) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        // Two-character sequences (ESC c, ESC 7, ESC ( B ...): drop the next character,
+        // and an intermediate's final byte too.
+        Some(&c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            chars.next();
+            chars.next();
+        }
+        Some(_) => {
+            chars.next();
+        }
+        None => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then one final byte in `@`..=`~`.
+fn skip_csi(chars: &mut Chars) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            return;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            return;
+        }
+    }
+}
+
+/// OSC / DCS / APC ...: everything up to BEL, ST (`ESC \`) or the C1 ST.
+fn skip_string(chars: &mut Chars) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        let text = "CLOSED → OPEN, 5 failures\n\tnext: HALF_OPEN 🚦";
+        assert_eq!(sanitize(text), text);
+    }
+
+    #[test]
+    fn osc52_clipboard_write_is_removed() {
+        assert_eq!(sanitize("a\u{1b}]52;c;cm0gLXJmIH4=\u{7}b"), "ab");
+        assert_eq!(sanitize("a\u{1b}]52;c;cm0gLXJmIH4=\u{1b}\\b"), "ab");
+    }
+
+    #[test]
+    fn window_title_change_is_removed() {
+        assert_eq!(sanitize("x\u{1b}]0;pwned\u{7}y"), "xy");
+    }
+
+    #[test]
+    fn csi_sequences_are_removed() {
+        assert_eq!(sanitize("\u{1b}[31mred\u{1b}[0m"), "red");
+        assert_eq!(sanitize("a\u{1b}[2J\u{1b}[10;20Hb"), "ab");
+        assert_eq!(sanitize("a\u{9b}31mb"), "ab");
+    }
+
+    #[test]
+    fn bel_and_other_controls_are_removed() {
+        assert_eq!(sanitize("ding\u{7}\u{8}\u{0}\u{7f}!"), "ding!");
+        assert_eq!(sanitize("line\r\nnext"), "line\nnext");
+    }
+
+    #[test]
+    fn unterminated_sequences_end_the_text() {
+        assert_eq!(sanitize("a\u{1b}]52;c;abc"), "a");
+        assert_eq!(sanitize("a\u{1b}"), "a");
+        assert_eq!(sanitize("a\u{1b}["), "a");
+    }
+}
