@@ -7,3 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod engine;
+pub mod progress;
+pub mod ui;
