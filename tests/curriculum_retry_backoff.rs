@@ -65,11 +65,19 @@ fn the_exam_has_at_least_15_items_of_which_5_are_parametric() {
     let loaded = Library::load(&[]);
     let module = loaded.library.get(ID).expect("bundled");
     let exam = &module.module.exam;
-    assert!(module.exam_items() >= 15, "{} exam items", module.exam_items());
+    assert!(
+        module.exam_items() >= 15,
+        "{} exam items",
+        module.exam_items()
+    );
     let parametric = exam
         .generators
         .iter()
-        .filter(|g| module.exercise(&g.exercise).is_some_and(|e| e.is_parametric()))
+        .filter(|g| {
+            module
+                .exercise(&g.exercise)
+                .is_some_and(|e| e.is_parametric())
+        })
         .count();
     assert!(parametric >= 5, "{parametric} parametric generators");
     assert_eq!(exam.pass_mark, 80);
