@@ -10,6 +10,7 @@ use patterns::content::load::Library;
 use patterns::content::model::{BackoffSpec, Kind, ParamValue, Quantity, Timespan};
 use patterns::content::scenario;
 use patterns::engine::backoff::{BackoffConfig, Jitter};
+use patterns::engine::rng::Rng;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -202,4 +203,22 @@ fn numeric_schedule_answers_agree_with_the_engine() {
         duration_answer("rb-time-left"),
         left.min(Duration::from_millis(700))
     );
+}
+
+/// Decorrelated jitter (base 2s, cap 20s, previous wait 8s): the engine's draws never pass
+/// the authored longest wait, and reach it (the cap clips about 18 % of uniform[2s, 24s]).
+#[test]
+fn the_decorrelated_bound_is_the_engines() {
+    let config = BackoffConfig {
+        base: Duration::from_secs(2),
+        cap: Duration::from_secs(20),
+        jitter: Jitter::Decorrelated,
+        ..BackoffConfig::default()
+    };
+    let mut rng = Rng::seeded(5);
+    let longest = (0..1000)
+        .map(|_| config.draw(2, Duration::from_secs(8), &mut rng).delay)
+        .max()
+        .expect("draws");
+    assert_eq!(duration_answer("rb-decorrelated-bound"), longest);
 }
