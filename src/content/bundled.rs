@@ -24,6 +24,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/circuit-breaker/cascade.md",
     "modules/circuit-breaker/mechanics.md",
     "exercises/circuit-breaker.yaml",
+    "modules/retry-backoff/module.yaml",
+    "modules/retry-backoff/amplification.md",
+    "modules/retry-backoff/backoff-and-jitter.md",
+    "modules/retry-backoff/contention.md",
+    "modules/retry-backoff/what-to-retry.md",
+    "modules/retry-backoff/deadlines.md",
+    "exercises/retry-backoff.yaml",
 ];
 
 /// The bundled file at `path`, if any.
