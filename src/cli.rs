@@ -50,6 +50,21 @@ pub enum Command {
     /// on macOS, %APPDATA%\patterns on Windows). An unreadable file is moved aside, never
     /// overwritten.
     Progress(ProgressArgs),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    ///
+    /// Example: patterns completions bash > ~/.local/share/bash-completion/completions/patterns
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    ///
+    /// Example: patterns man > ~/.local/share/man/man1/patterns.1
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -199,8 +214,14 @@ pub struct SimBackoffArgs {
     #[arg(long, value_name = "N")]
     pub samples: Option<u32>,
     /// Print JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV instead of a table: one row per attempt.
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write the chart as a standalone SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -275,8 +296,14 @@ pub struct SimStormArgs {
     #[arg(long, value_name = "FROM..TO/STEP")]
     pub sweep: Option<String>,
     /// Print JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV instead of a table: one row per strategy and client count.
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write the chart as a standalone SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 const ABOUT: &str = "\

@@ -2,7 +2,9 @@
 //! and owns the error-to-exit-code mapping.
 
 pub mod check;
+pub mod completions;
 pub mod list;
+pub mod man;
 pub mod new;
 pub mod progress;
 pub mod schema;
@@ -40,6 +42,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Progress(args) => progress::run(args, &cli.global),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
 

@@ -2,8 +2,10 @@
 
 pub mod backoff;
 pub mod breaker;
+mod csv;
 pub mod stepper;
 pub mod storm;
+pub mod svg;
 
 use crate::cli::{Global, SimCommand};
 

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::csv::{csv, millis};
+use super::svg::{self, Mark, Plot, Series};
 use crate::cli::{BackoffFlags, Global, JitterArg, SimBackoffArgs};
 use crate::commands::{Outcome, UsageError, print};
 use crate::engine::backoff::{self, BackoffConfig, Delay, Jitter, Spread};
@@ -38,8 +40,19 @@ pub fn run(args: SimBackoffArgs, _global: &Global) -> Outcome {
             .into());
         }
     };
+    if let Some(path) = &args.svg {
+        svg::write(
+            path,
+            &chart(&config, seed, &schedule, spreads.as_ref()).render(),
+        )?;
+    }
     let text = if args.json {
         json(&config, seed, &schedule, spreads.as_ref())?
+    } else if args.csv {
+        match &spreads {
+            Some((_, spreads)) => spread_csv(spreads),
+            None => schedule_csv(&schedule),
+        }
     } else {
         match &spreads {
             Some((samples, spreads)) => spread_table(&config, seed, *samples, spreads),
@@ -151,6 +164,102 @@ fn spread_table(config: &BackoffConfig, seed: u64, samples: u32, spreads: &[Spre
             &["attempt", "ceiling", "min", "p50", "mean", "p95", "max"],
             &rows,
         )
+}
+
+fn schedule_csv(schedule: &[Delay]) -> String {
+    let mut waited = Duration::ZERO;
+    let rows: Vec<Vec<String>> = schedule
+        .iter()
+        .map(|d| {
+            waited += d.delay;
+            vec![
+                d.attempt.to_string(),
+                millis(d.ceiling),
+                millis(d.delay),
+                millis(waited),
+            ]
+        })
+        .collect();
+    csv(
+        &["attempt", "ceiling_ms", "delay_ms", "cumulative_ms"],
+        &rows,
+    )
+}
+
+fn spread_csv(spreads: &[Spread]) -> String {
+    let rows: Vec<Vec<String>> = spreads
+        .iter()
+        .map(|s| {
+            let mut row = vec![s.attempt.to_string()];
+            row.extend([s.ceiling, s.min, s.p50, s.mean, s.p95, s.max].map(millis));
+            row
+        })
+        .collect();
+    csv(
+        &[
+            "attempt",
+            "ceiling_ms",
+            "min_ms",
+            "p50_ms",
+            "mean_ms",
+            "p95_ms",
+            "max_ms",
+        ],
+        &rows,
+    )
+}
+
+/// The schedule as a chart: the ceiling as a line, the seed's draws as points and, with
+/// samples, the min–max spread as a band.
+pub(super) fn chart(
+    config: &BackoffConfig,
+    seed: u64,
+    schedule: &[Delay],
+    spreads: Option<&(u32, Vec<Spread>)>,
+) -> Plot {
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    let mut series = Vec::new();
+    if let Some((samples, spreads)) = spreads {
+        series.push(Series {
+            name: format!("min-max of {samples}"),
+            mark: Mark::Band(
+                spreads
+                    .iter()
+                    .map(|s| (f64::from(s.attempt), ms(s.min), ms(s.max)))
+                    .collect(),
+            ),
+        });
+    }
+    series.push(Series {
+        name: "ceiling".to_owned(),
+        mark: Mark::Line(
+            schedule
+                .iter()
+                .map(|d| (f64::from(d.attempt), ms(d.ceiling)))
+                .collect(),
+        ),
+    });
+    series.push(Series {
+        name: format!("{} (seed {seed})", config.jitter.name()),
+        mark: Mark::Points(
+            schedule
+                .iter()
+                .map(|d| (f64::from(d.attempt), ms(d.delay)))
+                .collect(),
+        ),
+    });
+    Plot {
+        title: format!(
+            "backoff: base {}, multiplier {}, cap {}, jitter {}",
+            format_duration(config.base),
+            config.multiplier,
+            format_duration(config.cap),
+            config.jitter.name()
+        ),
+        x_label: "attempt".to_owned(),
+        y_label: "delay (ms)".to_owned(),
+        series,
+    }
 }
 
 #[derive(Serialize)]

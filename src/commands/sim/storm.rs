@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::backoff::{backoff_config, table};
+use super::csv::{csv, number};
+use super::svg::{self, Bars, Mark, Plot, Series};
 use crate::cli::{Global, ScenarioArg, SimStormArgs, StormJitterArg};
 use crate::commands::{Outcome, UsageError, print};
 use crate::engine::backoff::{BackoffConfig, Jitter};
@@ -129,6 +131,37 @@ fn run_contention(
     }
     let seed = args.backoff.seed;
     let results = contention::simulate_many(&configs, args.runs, seed, threads);
+    if let Some(path) = &args.svg {
+        let points: Vec<Point> = results
+            .iter()
+            .map(|r| (r.strategy, r.clients, r.calls, r.completion_ms))
+            .collect();
+        svg::write(path, &chart("contention", &points))?;
+    }
+    if args.csv {
+        let rows: Vec<Vec<String>> = results
+            .iter()
+            .map(|r| {
+                vec![
+                    r.strategy.name().to_owned(),
+                    r.clients.to_string(),
+                    r.runs.to_string(),
+                    number(r.calls),
+                    number(r.reads),
+                    number(r.completion_ms),
+                ]
+            })
+            .collect();
+        let headers = [
+            "strategy",
+            "clients",
+            "runs",
+            "calls",
+            "reads",
+            "completion_ms",
+        ];
+        return Ok(csv(&headers, &rows));
+    }
     if args.json {
         return json(&Report {
             scenario: "contention",
@@ -238,6 +271,23 @@ fn run_outage(
     let seed = args.backoff.seed;
     let results = outage::simulate_many(&configs, args.runs, seed, threads)
         .map_err(|e| UsageError::new(e.to_string()))?;
+    if let Some(path) = &args.svg {
+        let points: Vec<Point> = results
+            .iter()
+            .map(|r| {
+                (
+                    r.strategy,
+                    r.clients,
+                    r.calls,
+                    r.time_to_drain_ms.unwrap_or(0.0),
+                )
+            })
+            .collect();
+        svg::write(path, &chart("outage", &points))?;
+    }
+    if args.csv {
+        return Ok(outage_csv(&results));
+    }
     if args.json {
         return json(&Report {
             scenario: "outage",
@@ -284,6 +334,106 @@ fn run_outage(
     }
     text += &table(&headers, &rows);
     Ok(text)
+}
+
+fn outage_csv(results: &[OutageSummary]) -> String {
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                r.strategy.name().to_owned(),
+                r.clients.to_string(),
+                r.runs.to_string(),
+                number(r.requests),
+                number(r.calls),
+                number(r.rejected),
+                number(r.calls_during_outage),
+                number(r.peak_calls_per_s),
+                // Empty when no run drained: a spreadsheet reads it as missing, not zero.
+                r.time_to_drain_ms.map(number).unwrap_or_default(),
+                r.undrained_runs.to_string(),
+                number(r.given_up),
+                number(r.success_ratio),
+                number(r.amplification),
+            ]
+        })
+        .collect();
+    let headers = [
+        "strategy",
+        "clients",
+        "runs",
+        "requests",
+        "calls",
+        "rejected",
+        "calls_during_outage",
+        "peak_calls_per_s",
+        "time_to_drain_ms",
+        "undrained_runs",
+        "given_up",
+        "success_ratio",
+        "amplification",
+    ];
+    csv(&headers, &rows)
+}
+
+/// One result as the charts need it: strategy, clients, mean calls and the scenario's time
+/// (completion for contention, time to drain for outage), in milliseconds.
+type Point = (Strategy, u32, f64, f64);
+
+/// The storm chart: with one client count, bars of calls and time per strategy; with a
+/// sweep, calls against client count, one line per strategy.
+fn chart(scenario: &str, points: &[Point]) -> String {
+    let mut strategies: Vec<Strategy> = Vec::new();
+    let mut clients: Vec<u32> = Vec::new();
+    for &(strategy, n, _, _) in points {
+        if !strategies.contains(&strategy) {
+            strategies.push(strategy);
+        }
+        if !clients.contains(&n) {
+            clients.push(n);
+        }
+    }
+    let time = if scenario == "outage" {
+        "time to drain (ms)"
+    } else {
+        "completion (ms)"
+    };
+    if let [n] = clients[..] {
+        let of = |pick: fn(&Point) -> f64| {
+            strategies
+                .iter()
+                .map(|s| points.iter().find(|p| p.0 == *s).map_or(0.0, pick))
+                .collect()
+        };
+        return Bars {
+            title: format!("{scenario}: {n} clients, calls and {time} per strategy"),
+            panels: vec![
+                ("calls".to_owned(), of(|p| p.2)),
+                (time.to_owned(), of(|p| p.3)),
+            ],
+            names: strategies.iter().map(|s| s.name().to_owned()).collect(),
+        }
+        .render();
+    }
+    Plot {
+        title: format!("{scenario}: calls against clients"),
+        x_label: "clients".to_owned(),
+        y_label: "calls".to_owned(),
+        series: strategies
+            .iter()
+            .map(|&strategy| Series {
+                name: strategy.name().to_owned(),
+                mark: Mark::Line(
+                    points
+                        .iter()
+                        .filter(|p| p.0 == strategy)
+                        .map(|p| (f64::from(p.1), p.2))
+                        .collect(),
+                ),
+            })
+            .collect(),
+    }
+    .render()
 }
 
 fn outage_row(r: &OutageSummary) -> Vec<String> {
