@@ -14,8 +14,10 @@ use crate::cli::{BackoffFlags, Global, JitterArg, SimBackoffArgs};
 use crate::commands::{Outcome, UsageError, print};
 use crate::engine::backoff::{self, BackoffConfig, Delay, Jitter, Spread};
 use crate::engine::duration::{format_duration, parse_duration};
+use crate::ui::tui::Theme;
+use crate::ui::tui::screens::backoff_chart::BackoffChart;
 
-pub fn run(args: SimBackoffArgs, _global: &Global) -> Outcome {
+pub fn run(args: SimBackoffArgs, global: &Global) -> Outcome {
     let mut config = backoff_config(&args.backoff, &BackoffConfig::default())?;
     config.jitter = jitter(args.jitter);
     if !(1..=1000).contains(&args.attempts) {
@@ -45,6 +47,11 @@ pub fn run(args: SimBackoffArgs, _global: &Global) -> Outcome {
             path,
             &chart(&config, seed, &schedule, spreads.as_ref()).render(),
         )?;
+    }
+    if super::charts_wanted(global, args.json || args.csv) {
+        let theme = Theme::from_env();
+        let mut screen = BackoffChart::new(&config, args.attempts, seed, args.samples, theme);
+        super::show(&mut screen)?;
     }
     let text = if args.json {
         json(&config, seed, &schedule, spreads.as_ref())?

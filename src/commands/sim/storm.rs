@@ -19,6 +19,8 @@ use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
 use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
+use crate::ui::tui::Theme;
+use crate::ui::tui::screens::storm_chart::{StormChart, StormPoint};
 
 /// Most clients one row may simulate (no backoff costs clients² calls).
 const MAX_CLIENTS: u32 = 10_000;
@@ -26,7 +28,7 @@ const MAX_RUNS: u32 = 10_000;
 /// Most new requests one outage run may send (clients · rate · duration).
 const MAX_REQUESTS: f64 = 10_000_000.0;
 
-pub fn run(args: SimStormArgs, _global: &Global) -> Outcome {
+pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     let strategies = strategies(&args)?;
     let clients = client_counts(&args)?;
     if !(1..=MAX_RUNS).contains(&args.runs) {
@@ -37,9 +39,10 @@ pub fn run(args: SimStormArgs, _global: &Global) -> Outcome {
         .into());
     }
     let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+    let charts = super::charts_wanted(global, args.json || args.csv);
     let text = match args.scenario {
-        ScenarioArg::Contention => run_contention(&args, &strategies, &clients, threads)?,
-        ScenarioArg::Outage => run_outage(&args, &strategies, &clients, threads)?,
+        ScenarioArg::Contention => run_contention(&args, &strategies, &clients, threads, charts)?,
+        ScenarioArg::Outage => run_outage(&args, &strategies, &clients, threads, charts)?,
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -117,6 +120,7 @@ fn run_contention(
     strategies: &[Strategy],
     clients: &[u32],
     threads: NonZeroUsize,
+    charts: bool,
 ) -> miette::Result<String> {
     reject_outage_flags(args)?;
     let backoff = backoff_config(&args.backoff, &BackoffConfig::contention(Jitter::None))?;
@@ -137,6 +141,28 @@ fn run_contention(
             .map(|r| (r.strategy, r.clients, r.calls, r.completion_ms))
             .collect();
         svg::write(path, &chart("contention", &points))?;
+    }
+    if charts {
+        let points = results
+            .iter()
+            .map(|r| StormPoint {
+                strategy: r.strategy,
+                clients: r.clients,
+                calls: r.calls,
+                time_ms: r.completion_ms,
+            })
+            .collect();
+        let title = format!(
+            "sim storm · contention · {} clients · {}",
+            describe_clients(clients),
+            describe_runs(seed, args.runs)
+        );
+        super::show(&mut StormChart::new(
+            title,
+            "completion",
+            points,
+            Theme::from_env(),
+        ))?;
     }
     if args.csv {
         let rows: Vec<Vec<String>> = results
@@ -202,6 +228,7 @@ fn run_outage(
     strategies: &[Strategy],
     clients: &[u32],
     threads: NonZeroUsize,
+    charts: bool,
 ) -> miette::Result<String> {
     let breaker = args
         .breaker
@@ -284,6 +311,28 @@ fn run_outage(
             })
             .collect();
         svg::write(path, &chart("outage", &points))?;
+    }
+    if charts {
+        let points = results
+            .iter()
+            .map(|r| StormPoint {
+                strategy: r.strategy,
+                clients: r.clients,
+                calls: r.calls,
+                time_ms: r.time_to_drain_ms.unwrap_or(0.0),
+            })
+            .collect();
+        let title = format!(
+            "sim storm · outage · {} clients · {}",
+            describe_clients(clients),
+            describe_runs(seed, args.runs)
+        );
+        super::show(&mut StormChart::new(
+            title,
+            "time to drain",
+            points,
+            Theme::from_env(),
+        ))?;
     }
     if args.csv {
         return Ok(outage_csv(&results));

@@ -1,0 +1,135 @@
+//! The `sim backoff` and `sim storm` chart screens through ratatui's TestBackend: snapshots
+//! of each view at 80x24 and 120x40, and the keys that toggle jitter strategies and quit.
+
+use std::num::NonZeroUsize;
+
+use patterns::engine::backoff::{BackoffConfig, Jitter};
+use patterns::engine::storm::Strategy;
+use patterns::engine::storm::contention::{self, ContentionConfig};
+use patterns::ui::tui::event::{App, Event};
+use patterns::ui::tui::screens::backoff_chart::{BackoffChart, Msg};
+use patterns::ui::tui::screens::storm_chart::{StormChart, StormPoint};
+use patterns::ui::tui::theme::{ColorMode, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn theme() -> Theme {
+    Theme::new(ColorMode::NoColor)
+}
+
+fn draw<A: App>(app: &A, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| app.render(frame))
+        .expect("drawing never fails on a TestBackend");
+    terminal
+}
+
+fn backoff(samples: Option<u32>) -> BackoffChart {
+    let config = BackoffConfig {
+        jitter: Jitter::Full,
+        ..BackoffConfig::default()
+    };
+    BackoffChart::new(&config, 8, 7, samples, theme())
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn storm(clients: &[u32]) -> StormChart {
+    let configs: Vec<ContentionConfig> = clients
+        .iter()
+        .flat_map(|&n| {
+            Strategy::COMPARISON
+                .iter()
+                .map(move |&s| ContentionConfig::published(n, s))
+        })
+        .collect();
+    let points = contention::simulate_many(&configs, 2, 1, NonZeroUsize::MIN)
+        .into_iter()
+        .map(|r| StormPoint {
+            strategy: r.strategy,
+            clients: r.clients,
+            calls: r.calls,
+            time_ms: r.completion_ms,
+        })
+        .collect();
+    StormChart::new("sim storm · contention", "completion", points, theme())
+}
+
+#[test]
+fn backoff_schedule_80x24() {
+    insta::assert_snapshot!(draw(&backoff(None), 80, 24).backend());
+}
+
+#[test]
+fn backoff_schedule_120x40() {
+    insta::assert_snapshot!(draw(&backoff(None), 120, 40).backend());
+}
+
+#[test]
+fn backoff_samples_80x24() {
+    insta::assert_snapshot!(draw(&backoff(Some(200)), 80, 24).backend());
+}
+
+#[test]
+fn backoff_samples_120x40() {
+    insta::assert_snapshot!(draw(&backoff(Some(200)), 120, 40).backend());
+}
+
+#[test]
+fn backoff_three_strategies_120x40() {
+    let mut chart = backoff(None);
+    for code in [KeyCode::Char('1'), KeyCode::Char('e')] {
+        let msg = chart.message(&key(code)).expect("a toggle key");
+        assert_eq!(chart.update(msg), None);
+    }
+    assert_eq!(chart.shown(), [true, true, true, false, false]);
+    insta::assert_snapshot!(draw(&chart, 120, 40).backend());
+}
+
+#[test]
+fn backoff_keys_toggle_and_quit() {
+    let mut chart = backoff(None);
+    assert_eq!(chart.shown(), [false, true, false, false, false]);
+    assert_eq!(
+        chart.message(&key(KeyCode::Char('2'))),
+        Some(Msg::Toggle(1))
+    );
+    assert_eq!(
+        chart.message(&key(KeyCode::Char('p'))),
+        Some(Msg::Toggle(4))
+    );
+    chart.update(Msg::Toggle(1));
+    assert_eq!(
+        chart.shown(),
+        [false; 5],
+        "the last strategy can be hidden too"
+    );
+    assert_eq!(chart.message(&key(KeyCode::Char('x'))), None);
+    assert!(chart.message(&key(KeyCode::Char('q'))).is_some());
+    let ctrl = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+    assert_eq!(chart.message(&ctrl), None);
+}
+
+#[test]
+fn storm_bars_80x24() {
+    insta::assert_snapshot!(draw(&storm(&[50]), 80, 24).backend());
+}
+
+#[test]
+fn storm_bars_120x40() {
+    insta::assert_snapshot!(draw(&storm(&[50]), 120, 40).backend());
+}
+
+#[test]
+fn storm_sweep_80x24() {
+    insta::assert_snapshot!(draw(&storm(&[10, 30, 50, 70]), 80, 24).backend());
+}
+
+#[test]
+fn storm_sweep_120x40() {
+    insta::assert_snapshot!(draw(&storm(&[10, 30, 50, 70]), 120, 40).backend());
+}
