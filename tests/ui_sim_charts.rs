@@ -8,6 +8,7 @@ use patterns::engine::storm::Strategy;
 use patterns::engine::storm::contention::{self, ContentionConfig};
 use patterns::ui::tui::event::{App, Event};
 use patterns::ui::tui::screens::backoff_chart::{BackoffChart, Msg};
+use patterns::ui::tui::screens::progress::{Poll, Progress, Report};
 use patterns::ui::tui::screens::storm_chart::{StormChart, StormPoint};
 use patterns::ui::tui::theme::{ColorMode, Theme};
 use ratatui::Terminal;
@@ -132,4 +133,55 @@ fn storm_sweep_80x24() {
 #[test]
 fn storm_sweep_120x40() {
     insta::assert_snapshot!(draw(&storm(&[10, 30, 50, 70]), 120, 40).backend());
+}
+
+fn progress_at(steps: usize) -> Progress<Vec<u32>> {
+    let (reports, received) = std::sync::mpsc::channel();
+    let mut progress = Progress::new(
+        "sim storm · contention · 95 configurations",
+        95,
+        received,
+        theme(),
+    );
+    for _ in 0..steps {
+        reports
+            .send(Report::Step)
+            .expect("the screen holds the receiver");
+    }
+    assert_eq!(progress.update(Poll), None, "no result yet");
+    assert_eq!(progress.done(), steps);
+    progress
+}
+
+#[test]
+fn progress_80x24() {
+    insta::assert_snapshot!(draw(&progress_at(38), 80, 24).backend());
+}
+
+#[test]
+fn progress_120x40() {
+    insta::assert_snapshot!(draw(&progress_at(38), 120, 40).backend());
+}
+
+#[test]
+fn progress_exits_with_the_result_or_none_when_the_worker_dies() {
+    let (reports, received) = std::sync::mpsc::channel();
+    let mut progress = Progress::new("t", 2, received, theme());
+    assert_eq!(progress.message(&Event::Tick), Some(Poll));
+    reports.send(Report::Step).expect("send");
+    reports.send(Report::Done(vec![7])).expect("send");
+    let effect = progress.update(Poll).expect("finished");
+    assert_eq!(
+        progress.perform(effect),
+        patterns::ui::tui::event::Flow::Exit(Some(vec![7]))
+    );
+
+    let (reports, received) = std::sync::mpsc::channel::<Report<Vec<u32>>>();
+    let mut progress = Progress::new("t", 2, received, theme());
+    drop(reports);
+    let effect = progress.update(Poll).expect("a dead worker ends the bar");
+    assert_eq!(
+        progress.perform(effect),
+        patterns::ui::tui::event::Flow::Exit(None)
+    );
 }

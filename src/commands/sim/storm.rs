@@ -19,8 +19,8 @@ use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
 use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
-use crate::ui::tui::Theme;
 use crate::ui::tui::screens::storm_chart::{StormChart, StormPoint};
+use crate::ui::tui::{Theme, Tui};
 
 /// Most clients one row may simulate (no backoff costs clients² calls).
 const MAX_CLIENTS: u32 = 10_000;
@@ -134,7 +134,23 @@ fn run_contention(
         }
     }
     let seed = args.backoff.seed;
-    let results = contention::simulate_many(&configs, args.runs, seed, threads);
+    let mut session = charts
+        .then(Tui::enter)
+        .transpose()
+        .map_err(super::ui_error)?;
+    let results = match &mut session {
+        Some(tui) if configs.len() > 1 => {
+            let title = format!("sim storm · contention · {} configurations", configs.len());
+            super::with_progress(tui, &title, &configs, |config| {
+                contention::simulate_many(std::slice::from_ref(config), args.runs, seed, threads)
+            })?
+            .ok_or_else(stopped)?
+            .into_iter()
+            .flatten()
+            .collect()
+        }
+        _ => contention::simulate_many(&configs, args.runs, seed, threads),
+    };
     if let Some(path) = &args.svg {
         let points: Vec<Point> = results
             .iter()
@@ -296,8 +312,24 @@ fn run_outage(
         }
     }
     let seed = args.backoff.seed;
-    let results = outage::simulate_many(&configs, args.runs, seed, threads)
-        .map_err(|e| UsageError::new(e.to_string()))?;
+    let mut session = charts
+        .then(Tui::enter)
+        .transpose()
+        .map_err(super::ui_error)?;
+    let results = match &mut session {
+        Some(tui) if configs.len() > 1 => {
+            let title = format!("sim storm · outage · {} configurations", configs.len());
+            super::with_progress(tui, &title, &configs, |config| {
+                outage::simulate_many(std::slice::from_ref(config), args.runs, seed, threads)
+            })?
+            .ok_or_else(stopped)?
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|nested| nested.into_iter().flatten().collect())
+        }
+        _ => outage::simulate_many(&configs, args.runs, seed, threads),
+    }
+    .map_err(|e| UsageError::new(e.to_string()))?;
     if let Some(path) = &args.svg {
         let points: Vec<Point> = results
             .iter()
@@ -383,6 +415,11 @@ fn run_outage(
     }
     text += &table(&headers, &rows);
     Ok(text)
+}
+
+/// Ctrl-C during the progress bar: the terminal is restored and nothing is printed.
+fn stopped() -> miette::Report {
+    miette::miette!("Stopped by Ctrl-C before the simulation finished; nothing was printed")
 }
 
 fn outage_csv(results: &[OutageSummary]) -> String {

@@ -129,6 +129,12 @@ impl Tui {
         })
     }
 
+    /// Sets how often [`Event::Tick`] is sent to the next screens (a progress bar wants
+    /// 10 Hz or more; the default is [`DEFAULT_TICK_RATE`]).
+    pub fn set_tick_rate(&mut self, tick_rate: Duration) {
+        self.options.tick_rate = tick_rate;
+    }
+
     /// Runs one screen until it exits or the learner presses Ctrl-C.
     pub fn run<A: App>(&mut self, app: &mut A) -> io::Result<Exit<A::Output>> {
         let Self {

@@ -2,5 +2,6 @@
 //! struct (or a session state machine it wraps) and its drawing a pure function of that state.
 
 pub mod backoff_chart;
+pub mod progress;
 pub mod stepper;
 pub mod storm_chart;
