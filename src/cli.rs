@@ -43,6 +43,13 @@ pub enum Command {
     /// Run the engine: circuit breaker, backoff schedule, retry storm.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Your record: blocks completed, exercises, journal, exams and reviews due.
+    ///
+    /// The record is one file, 'progress.json', in PATTERNS_HOME if set, else the platform's
+    /// data folder (~/.local/share/patterns on Linux, ~/Library/Application Support/patterns
+    /// on macOS, %APPDATA%\patterns on Windows). An unreadable file is moved aside, never
+    /// overwritten.
+    Progress(ProgressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +57,25 @@ pub struct ListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ProgressArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<ProgressAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressAction {
+    /// Remove one module's record; a copy is kept beside the progress file.
+    Reset {
+        /// The module id, e.g. 'circuit-breaker'.
+        module: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +120,9 @@ pub struct BreakerFlags {
     /// Calls admitted while half open; the rest are rejected.
     #[arg(long, value_name = "N")]
     pub half_open_max_calls: Option<u32>,
-    /// Sliding window for rate-based tripping: 'count:N' calls or 'time:DUR'.
+    /// Sliding window for rate-based tripping: 'count:N' calls or 'time:DUR'. Added to a
+    /// preset without one, the rate flags not given take Resilience4j's defaults
+    /// (failure rate 50, min calls 100, slow call 60s, slow rate 100).
     #[arg(long, value_name = "count:N|time:DUR")]
     pub window: Option<String>,
     /// Failure rate (percent of calls in the window) at or above which the breaker opens.
@@ -125,6 +153,19 @@ pub struct SimBreakerArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Play '--script' in the interactive stepper, one step per keypress ('space'), with
+    /// 'u' to undo. Needs a terminal.
+    #[arg(long, requires = "script", conflicts_with = "json")]
+    pub step: bool,
+    /// Open the stepper with several presets side by side, fed the same calls; states that
+    /// differ from the first preset's are highlighted. Breaker flags apply to every preset.
+    /// Example: 'seed,gobreaker,resilience4j'. Needs a terminal.
+    #[arg(
+        long,
+        value_name = "PRESETS",
+        conflicts_with_all = ["json", "preset"]
+    )]
+    pub compare: Option<String>,
 }
 
 /// Backoff flags shared by `sim backoff` and `sim storm`.

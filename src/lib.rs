@@ -7,3 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod engine;
+pub mod progress;
+pub mod session;
+pub mod ui;

@@ -225,7 +225,7 @@ pub enum RetryBudgetConfig {
     /// The ratio budget over a sliding window: `ratio:PCT:WINDOW`.
     WindowedRatio {
         budget_percent: f64,
-        #[serde(with = "super::backoff::duration_text")]
+        #[serde(with = "crate::engine::duration::serde_text")]
         #[schemars(with = "String")]
         window: Duration,
     },

@@ -190,6 +190,25 @@ fn write_decimal(
     write!(f, "{whole}.{}{unit}", text.trim_end_matches('0'))
 }
 
+/// Serde for durations written as people write them (`"30s"`, `"1m30s"`), through the one
+/// parser and printer: `#[serde(with = "crate::engine::duration::serde_text")]`.
+pub mod serde_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{DurationDisplay, parse_duration};
+
+    pub fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&DurationDisplay(*value))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_duration(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

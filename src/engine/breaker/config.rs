@@ -75,6 +75,19 @@ pub enum HalfOpenJudgement {
     Rate,
 }
 
+/// Which completed calls make a CLOSED breaker judge its window's rates.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgeOn {
+    /// After every call, successes included (Resilience4j; a slow success can trip).
+    #[default]
+    EveryCall,
+    /// Only after a failure (Polly's `OnActionFailure`): a success never opens the breaker.
+    Failure,
+}
+
 /// Rate-based tripping over a sliding window (Resilience4j, Polly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +102,8 @@ pub struct RateConfig {
     /// Optional slow-call tripping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow: Option<SlowCalls>,
+    #[serde(default)]
+    pub judge_on: JudgeOn,
 }
 
 impl RateConfig {
@@ -106,7 +121,7 @@ impl RateConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlowCalls {
-    #[serde(with = "human_duration")]
+    #[serde(with = "crate::engine::duration::serde_text")]
     #[schemars(with = "String")]
     pub slow_call: Duration,
     pub slow_rate: f64,
@@ -124,7 +139,7 @@ pub struct BreakerConfig {
     /// `at_least` opens when the count reaches the threshold, `exceeds` when it passes it.
     pub failure_comparison: Comparison,
     /// How long an OPEN breaker rejects calls, counted from the moment it opened.
-    #[serde(with = "human_duration")]
+    #[serde(with = "crate::engine::duration::serde_text")]
     #[schemars(with = "String")]
     pub recovery_timeout: Duration,
     /// `exceeds`: a trial is allowed strictly after the timeout; `at_least`: at it.
@@ -344,26 +359,10 @@ impl fmt::Display for BreakerConfig {
                     format_percent(slow.slow_rate)
                 )?;
             }
+            if rate.judge_on == JudgeOn::Failure {
+                f.write_str(" · rates judged after failures only")?;
+            }
         }
         Ok(())
-    }
-}
-
-/// Durations in configuration files and JSON are written the way people write them
-/// (`"30s"`), through the one duration parser and printer.
-mod human_duration {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::engine::duration::{DurationDisplay, parse_duration};
-
-    pub fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&DurationDisplay(*value))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_duration(&text).map_err(serde::de::Error::custom)
     }
 }
