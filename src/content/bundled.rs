@@ -23,6 +23,10 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/circuit-breaker/module.yaml",
     "modules/circuit-breaker/cascade.md",
     "modules/circuit-breaker/mechanics.md",
+    "modules/circuit-breaker/implementations.md",
+    "modules/circuit-breaker/combining.md",
+    "modules/circuit-breaker/tuning.md",
+    "modules/circuit-breaker/checkout.md",
     "exercises/circuit-breaker.yaml",
 ];
 
