@@ -79,7 +79,11 @@ fn the_exam_holds_the_seed_question_and_enough_items() {
     let parametric = exam
         .generators
         .iter()
-        .filter(|g| module.exercise(&g.exercise).is_some_and(|e| e.is_parametric()))
+        .filter(|g| {
+            module
+                .exercise(&g.exercise)
+                .is_some_and(|e| e.is_parametric())
+        })
         .count();
     assert!(parametric >= 5, "{parametric} parametric generators");
     assert!(exam.pass_mark >= 70 && exam.pass_mark <= 90);
