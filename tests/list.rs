@@ -41,9 +41,9 @@ fn json_has_the_documented_shape() {
             "id": "circuit-breaker",
             "title": "Circuit Breaker: stop cascading failures",
             "difficulty": "intermediate",
-            "minutes": 55,
-            "blocks": 2,
-            "exam_items": 10,
+            "minutes": 150,
+            "blocks": 5,
+            "exam_items": 37,
             "progress": null
         }, {
             "id": "retry-backoff",
