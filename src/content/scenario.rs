@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::engine::backoff::{BackoffConfig, Jitter};
 use crate::engine::breaker::{BreakerConfig, HalfOpenTransition, State};
-use crate::engine::budget::RetryBudgetConfig;
+use crate::engine::budget::{RetryBudget, RetryBudgetConfig};
 use crate::engine::duration::format_duration;
 use crate::engine::preset::{BreakerOverrides, Preset};
 use crate::engine::rng::Rng;
@@ -21,8 +21,9 @@ use crate::engine::storm::outage::{self, OutageConfig, OutageRun};
 use crate::engine::window::WindowConfig;
 
 use super::model::{
-    BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Metric, OutageSpec, Param, ParamValue,
-    PresetName, Quantity, StateName, Timespan, Tune, WindowSpec,
+    BackoffSpec, BreakerSpec, BudgetQuestion, Compute, Exercise, JitterName, Kind, Metric,
+    Numeric, OutageSpec, Param, ParamValue, PresetName, Quantity, StateName, Timespan, Tune,
+    WindowSpec,
 };
 use super::validate::{Depth, ParamValues};
 
@@ -42,6 +43,25 @@ impl ItemError {
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// A computed numeric whose authored `answer` is not the engine's key.
+    pub fn disagreement(answer: Quantity, key: Quantity) -> Self {
+        let shown = match key {
+            Quantity::Number(x) => {
+                let text = format!("{x:.4}");
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            duration => duration.to_string(),
+        };
+        Self::new(
+            "answer",
+            format!("answer '{answer}' disagrees with the engine, which computes {shown}"),
+        )
+        .with_hint(
+            "the learner is graded against the engine; fix 'answer' (for a parametric item: \
+             the key with every parameter at its first value), or the computation",
+        )
     }
 
     fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -197,6 +217,16 @@ pub fn settable(kind: Kind) -> Vec<&'static str> {
     ];
     const BACKOFF: [&str; 4] = ["base", "multiplier", "cap", "jitter"];
     match kind {
+        Kind::Numeric(Numeric {
+            compute: Some(Compute {
+                outage: Some(_), ..
+            }),
+            ..
+        }) => {
+            let mut names = BACKOFF.to_vec();
+            names.extend(OUTAGE_SETTINGS);
+            names
+        }
         Kind::StateTrace(_) => BREAKER.to_vec(),
         Kind::BackoffSchedule(_) => {
             let mut names = BACKOFF.to_vec();
@@ -213,6 +243,16 @@ pub fn settable(kind: Kind) -> Vec<&'static str> {
     }
 }
 
+/// The outage settings a computed numeric's parameters may set.
+const OUTAGE_SETTINGS: [&str; 6] = [
+    "outage",
+    "capacity",
+    "clients",
+    "rate",
+    "duration",
+    "max_attempts",
+];
+
 /// The script of a kind that has one.
 pub fn script_of(kind: Kind<'_>) -> Option<&str> {
     match kind {
@@ -220,6 +260,32 @@ pub fn script_of(kind: Kind<'_>) -> Option<&str> {
         Kind::Tune(tune) => tune.script.as_deref(),
         _ => None,
     }
+}
+
+/// The texts of a kind that may hold `{param}` placeholders besides the prompt, each with
+/// its YAML key: a script, or a computed numeric's budget and events.
+pub fn templates(kind: Kind<'_>) -> Vec<(&'static str, &str)> {
+    let mut texts = Vec::new();
+    if let Some(script) = script_of(kind) {
+        texts.push(("script", script));
+    }
+    if let Kind::Numeric(Numeric {
+        compute: Some(compute),
+        ..
+    }) = kind
+    {
+        let budget = compute
+            .budget
+            .as_deref()
+            .or_else(|| compute.outage.as_ref().and_then(|o| o.budget.as_deref()));
+        if let Some(budget) = budget {
+            texts.push(("compute", budget));
+        }
+        if let Some(events) = &compute.events {
+            texts.push(("compute", events.as_str()));
+        }
+    }
+    texts
 }
 
 /// The `{name}` placeholders in `text`.
@@ -361,8 +427,164 @@ pub fn instantiate(exercise: &Exercise, values: &ParamValues) -> Result<Exercise
     if let Some(tune) = &mut out.tune {
         tune.script = tune.script.as_ref().map(|s| substitute(s, values));
     }
+    if let Some(numeric) = &mut out.numeric
+        && let Some(compute) = &mut numeric.compute
+    {
+        compute.budget = compute.budget.as_ref().map(|b| substitute(b, values));
+        compute.events = compute.events.as_ref().map(|e| substitute(e, values));
+        if let Some(outage) = &mut compute.outage {
+            outage.budget = outage.budget.as_ref().map(|b| substitute(b, values));
+            for (name, value) in values {
+                set_outage(outage, name, value)?;
+            }
+            let backoff = compute.backoff.get_or_insert_with(BackoffSpec::default);
+            for (name, value) in values {
+                set_backoff(backoff, name, value)?;
+            }
+        }
+        numeric.answer = computed(compute)?;
+    }
     out.params.clear();
     Ok(out)
+}
+
+/// Sets the outage setting `name` (ignores names that are not outage settings).
+fn set_outage(spec: &mut OutageSpec, name: &str, value: &ParamValue) -> Result<(), ItemError> {
+    match name {
+        "outage" => spec.outage = span(name, value)?,
+        "duration" => spec.duration = Some(span(name, value)?),
+        "capacity" => spec.capacity = Some(whole(name, value)?),
+        "clients" => spec.clients = Some(whole(name, value)?),
+        "rate" => spec.rate = Some(number(name, value)?),
+        "max_attempts" => spec.max_attempts = Some(whole(name, value)?),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The most budget events (counted with their multiplicity) a computation may replay.
+const MAX_EVENTS: u64 = 1_000_000;
+
+/// The key of a computed numeric: the engine's answer to `compute`.
+pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
+    let err = |message: String| ItemError::new("compute", message);
+    match compute {
+        Compute {
+            budget: Some(budget),
+            ask: Some(ask),
+            outage: None,
+            backoff: None,
+            metric: None,
+            events,
+        } => budget_answer(budget, events.as_deref().unwrap_or(""), *ask),
+        Compute {
+            outage: Some(outage),
+            metric: Some(metric),
+            budget: None,
+            events: None,
+            ask: None,
+            backoff,
+        } => {
+            let (config, seed) =
+                outage_config(outage, &backoff.clone().unwrap_or_default(), None)?;
+            let run = outage::simulate(&config, seed).map_err(|e| err(format!("outage: {e}")))?;
+            let name = metric_name(*metric);
+            match outage_metrics(&run).get(name) {
+                Some(&ms) if metric.is_duration() => Ok(Quantity::Duration(Timespan(
+                    Duration::from_secs_f64(ms / 1000.0),
+                ))),
+                Some(&value) => Ok(Quantity::Number(value)),
+                None => Err(err(format!("'{name}' never happened in this outage")).with_hint(
+                    "the backlog never drained; lengthen 'duration' or ask another metric",
+                )),
+            }
+        }
+        _ => Err(err(
+            "give either 'budget' + 'ask' (+ 'events') or 'outage' + 'metric' (+ 'backoff')"
+                .into(),
+        )
+        .with_hint("e.g. {budget: 'tokens:10:0.1', events: '4F', ask: tokens}")),
+    }
+}
+
+/// Replays `events` on a fresh `budget` and answers `ask`.
+fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quantity, ItemError> {
+    let err = |message: String| ItemError::new("compute", message);
+    let config = RetryBudgetConfig::parse(budget).map_err(|e| err(format!("budget: {e}")))?;
+    let mut state = config.build().map_err(|e| err(format!("budget: {e}")))?;
+    let mut now = Duration::ZERO;
+    let mut admitted = 0u64;
+    let mut total = 0u64;
+    for token in events.split_whitespace() {
+        if let Some(span) = token.strip_prefix('+') {
+            now += crate::engine::duration::parse_duration(span).map_err(|e| {
+                err(format!("event '{token}': {e}"))
+                    .with_hint("time passes as '+DUR', e.g. '+10s'")
+            })?;
+            continue;
+        }
+        let bad = || {
+            err(format!("event '{token}' is not an event")).with_hint(
+                "write 'NR' (requests), 'NF' (failed calls), 'NS' (successes), 'NT' (retries) or '+DUR'",
+            )
+        };
+        let split = token.len() - 1;
+        let (count, letter) = (&token[..split], &token[split..]);
+        let count: u64 = if count.is_empty() {
+            1
+        } else {
+            count.parse().map_err(|_| bad())?
+        };
+        total = total.saturating_add(count);
+        if total > MAX_EVENTS {
+            return Err(err(format!("more than {MAX_EVENTS} events")).with_hint("use smaller counts"));
+        }
+        for _ in 0..count {
+            match letter {
+                "R" | "r" => state.on_request(now),
+                "F" | "f" => state.on_failure(),
+                "S" | "s" => state.on_success(),
+                "T" | "t" => admitted += u64::from(state.try_retry(now)),
+                _ => return Err(bad()),
+            }
+        }
+    }
+    let value = match ask {
+        BudgetQuestion::Tokens => match &state {
+            RetryBudget::Tokens(bucket) => bucket.tokens(),
+            _ => {
+                return Err(err(format!("'{budget}' has no tokens"))
+                    .with_hint("ask 'tokens' of a 'tokens:MAX:RATIO' budget"));
+            }
+        },
+        BudgetQuestion::RetriesAdmitted => admitted as f64,
+        BudgetQuestion::RetriesUntilRefused => {
+            let mut retries = 0u64;
+            while state.try_retry(now) {
+                state.on_failure();
+                retries += 1;
+                if retries > MAX_EVENTS {
+                    return Err(err(format!("'{budget}' never refuses a retry here"))
+                        .with_hint("a ratio budget that has counted no request admits every retry"));
+                }
+            }
+            retries as f64
+        }
+        BudgetQuestion::SuccessesUntilAdmitted => {
+            let mut successes = 0u64;
+            // Probe a copy: an admitted retry is counted as sent.
+            while !state.clone().try_retry(now) {
+                state.on_success();
+                successes += 1;
+                if successes > MAX_EVENTS {
+                    return Err(err(format!("successes never re-admit retries in '{budget}'"))
+                        .with_hint("only a token bucket is refilled by successes"));
+                }
+            }
+            successes as f64
+        }
+    };
+    Ok(Quantity::Number(value))
 }
 
 fn whole(name: &str, value: &ParamValue) -> Result<u32, ItemError> {
@@ -568,8 +790,40 @@ pub fn check_item(kind: Kind, depth: Depth) -> Result<(), ItemError> {
             Ok(())
         }
         Kind::Tune(tune) => check_tune(tune, depth),
+        Kind::Numeric(Numeric {
+            compute: Some(compute),
+            answer,
+            ..
+        }) => {
+            let key = computed(compute)?;
+            if depth == Depth::Full && key.is_duration() != answer.is_duration() {
+                return Err(ItemError::new(
+                    "answer",
+                    format!(
+                        "the answer '{answer}' is {} but the engine computes {}",
+                        if answer.is_duration() { "a duration" } else { "a number" },
+                        if key.is_duration() { "a duration" } else { "a number" },
+                    ),
+                ));
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
+}
+
+/// Whether an authored computed answer is what the engine gives, within the item's
+/// tolerance (what a learner answering it would need).
+pub fn agrees(numeric: &Numeric, key: Quantity) -> bool {
+    let key_is_duration = key.is_duration();
+    let (given, key) = (numeric.answer.as_f64(), key.as_f64());
+    let slack = match numeric.tolerance {
+        None => 0.0,
+        Some(super::model::Tolerance::Absolute(t)) => t.as_f64(),
+        Some(super::model::Tolerance::Percent(p)) => key.abs() * p / 100.0,
+    };
+    numeric.answer.is_duration() == key_is_duration
+        && (given - key).abs() <= slack + 1e-9 * key.abs().max(1.0)
 }
 
 fn first_difference(expected: usize, engine: usize, first: Option<usize>) -> String {
@@ -626,13 +880,18 @@ fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
             .with_hint("name at least one setting, e.g. failure_threshold: {min: 1, max: 20}"));
     }
     let settable = settable(Kind::Tune(tune));
+    let budget = tune.outage.as_ref().and_then(|o| o.budget.as_deref());
     for (name, param) in &tune.parameters {
-        if !settable.contains(&name.as_str()) {
+        let in_budget = budget.is_some_and(|b| b.contains(&format!("{{{name}}}")));
+        if !settable.contains(&name.as_str()) && !in_budget {
             return Err(ItemError::new(
                 "parameters",
                 format!("'{name}' is not a setting of this scenario"),
             )
-            .with_hint(format!("tunable settings: {}", settable.join(", "))));
+            .with_hint(format!(
+                "tunable settings: {}, or a `{{name}}` placeholder in the outage's budget",
+                settable.join(", ")
+            )));
         }
         param_values(param)
             .map_err(|e| ItemError::new("parameters", format!("parameter '{name}': {e}")))?;
@@ -748,6 +1007,7 @@ pub fn metric_name(metric: Metric) -> &'static str {
         Metric::GivenUp => "given_up",
         Metric::Amplification => "amplification",
         Metric::SuccessRate => "success_rate",
+        Metric::Calls => "calls",
     }
 }
 
@@ -768,6 +1028,8 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                     "the scenario has neither a breaker script nor an outage",
                 ));
             };
+            let mut spec = spec.clone();
+            spec.budget = spec.budget.as_ref().map(|b| substitute(b, choice));
             let mut backoff = tune.backoff.clone().unwrap_or_default();
             let mut max_attempts = spec.max_attempts;
             for (name, value) in choice {
@@ -777,7 +1039,7 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                     set_backoff(&mut backoff, name, value)?;
                 }
             }
-            let (config, seed) = outage_config(spec, &backoff, max_attempts)?;
+            let (config, seed) = outage_config(&spec, &backoff, max_attempts)?;
             let run = outage::simulate(&config, seed)
                 .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
             outage_metrics(&run)
@@ -868,6 +1130,7 @@ pub fn outage_config(
 
 fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
     let mut metrics = BTreeMap::new();
+    metrics.insert("calls", run.calls as f64);
     metrics.insert("calls_during_outage", run.calls_during_outage as f64);
     metrics.insert("peak_load", run.peak_calls_per_s as f64);
     metrics.insert("given_up", run.given_up as f64);
@@ -926,6 +1189,125 @@ mod tests {
         let ceilings = backoff_ceilings(&spec, 4).expect("valid");
         let secs: Vec<u64> = ceilings.iter().map(Duration::as_secs).collect();
         assert_eq!(secs, vec![1, 2, 4, 5]);
+    }
+
+    fn budget(spec: &str, events: &str, ask: BudgetQuestion) -> Result<Quantity, ItemError> {
+        computed(&Compute {
+            budget: Some(spec.into()),
+            events: Some(events.into()),
+            ask: Some(ask),
+            ..Compute::default()
+        })
+    }
+
+    fn number(q: Result<Quantity, ItemError>) -> f64 {
+        match q.expect("computes") {
+            Quantity::Number(x) => x,
+            other => panic!("not a number: {other}"),
+        }
+    }
+
+    #[test]
+    fn token_bucket_questions_come_from_the_engine() {
+        use BudgetQuestion::*;
+        // 5 failures leave exactly 5 of 10 tokens: not more than half, so refused.
+        assert_eq!(number(budget("tokens:10:0.1", "5F", Tokens)), 5.0);
+        assert_eq!(number(budget("tokens:10:0.1", "5F 1T", RetriesAdmitted)), 0.0);
+        assert_eq!(number(budget("tokens:10:0.1", "4F 1T", RetriesAdmitted)), 1.0);
+        // From full, after the first failure: retries at 9, 8, 7 and 6 tokens.
+        assert_eq!(number(budget("tokens:10:0.1", "1F", RetriesUntilRefused)), 4.0);
+        // From empty, 50 successes give exactly 5.0: the 51st re-admits.
+        assert_eq!(
+            number(budget("tokens:10:0.1", "10F", SuccessesUntilAdmitted)),
+            51.0
+        );
+        assert_eq!(number(budget("tokens:10:0.1", "", SuccessesUntilAdmitted)), 0.0);
+    }
+
+    #[test]
+    fn ratio_budgets_count_requests_and_retries() {
+        use BudgetQuestion::*;
+        // Cumulative: a long healthy past banks retries; 1000 of 10000 is exactly 10 %.
+        assert_eq!(
+            number(budget("ratio:10", "10000R 10T", RetriesUntilRefused)),
+            990.0
+        );
+        // Windowed: after the window passes, only new requests count.
+        assert_eq!(
+            number(budget("ratio:10:10s", "10000R 10T +11s 1R", RetriesUntilRefused)),
+            1.0
+        );
+        let never = budget("ratio:10", "", RetriesUntilRefused).expect_err("never refuses");
+        assert_eq!(never.field(), "compute");
+        let tokens = budget("ratio:10", "1R", Tokens).expect_err("no tokens");
+        assert!(tokens.to_string().contains("no tokens"));
+        let bad = budget("tokens:10:0.1", "3X", Tokens).expect_err("bad event");
+        assert!(bad.to_string().contains("'3X'"));
+        let slow = budget("ratio:10", "5000000R", Tokens).expect_err("too many");
+        assert!(slow.to_string().contains("more than"));
+    }
+
+    #[test]
+    fn outage_computations_run_the_storm() {
+        let compute = Compute {
+            outage: Some(OutageSpec {
+                clients: Some(10),
+                rate: None,
+                duration: Some(Timespan(Duration::from_secs(20))),
+                outage: Timespan(Duration::from_secs(10)),
+                capacity: None,
+                max_attempts: Some(3),
+                budget: None,
+                breaker: None,
+                seed: None,
+            }),
+            backoff: Some(BackoffSpec {
+                base: Some(Timespan(Duration::from_millis(1))),
+                ..BackoffSpec::default()
+            }),
+            metric: Some(Metric::CallsDuringOutage),
+            ..Compute::default()
+        };
+        // 10 clients x 10 requests in the outage, each tried 3 times within milliseconds.
+        assert_eq!(number(computed(&compute)), 300.0);
+        let neither = computed(&Compute::default()).expect_err("nothing to compute");
+        assert_eq!(neither.field(), "compute");
+    }
+
+    #[test]
+    fn instantiate_computes_the_key_for_the_drawn_values() {
+        let exercise = Exercise {
+            id: "bucket".into(),
+            prompt: "after {k} failures?".into(),
+            params: [(
+                "k".to_owned(),
+                Param {
+                    min: Some(ParamValue::Number(1.0)),
+                    max: Some(ParamValue::Number(9.0)),
+                    ..Param::default()
+                },
+            )]
+            .into(),
+            numeric: Some(Numeric {
+                answer: Quantity::Number(4.0),
+                tolerance: None,
+                unit: None,
+                compute: Some(Compute {
+                    budget: Some("tokens:10:0.1".into()),
+                    events: Some("{k}F".into()),
+                    ask: Some(BudgetQuestion::RetriesUntilRefused),
+                    ..Compute::default()
+                }),
+            }),
+            ..Exercise::default()
+        };
+        let values: ParamValues = [("k".to_owned(), ParamValue::Number(3.0))].into();
+        let concrete = instantiate(&exercise, &values).expect("instantiates");
+        assert_eq!(concrete.prompt, "after 3 failures?");
+        let numeric = concrete.numeric.expect("numeric");
+        assert_eq!(numeric.answer, Quantity::Number(2.0));
+        assert!(agrees(&numeric, Quantity::Number(2.0)));
+        assert!(!agrees(&numeric, Quantity::Number(3.0)));
     }
 
     #[test]
