@@ -24,6 +24,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/circuit-breaker/cascade.md",
     "modules/circuit-breaker/mechanics.md",
     "exercises/circuit-breaker.yaml",
+    "modules/retry-storms/module.yaml",
+    "modules/retry-storms/anatomy.md",
+    "modules/retry-storms/backoff-breakers.md",
+    "modules/retry-storms/budgets.md",
+    "modules/retry-storms/recovery.md",
+    "modules/retry-storms/alerting.md",
+    "exercises/retry-storms.yaml",
 ];
 
 /// The bundled file at `path`, if any.
