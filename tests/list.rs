@@ -45,6 +45,14 @@ fn json_has_the_documented_shape() {
             "blocks": 2,
             "exam_items": 10,
             "progress": null
+        }, {
+            "id": "retry-storms",
+            "title": "Retry storms: backoff, breakers and retry budgets",
+            "difficulty": "intermediate",
+            "minutes": 120,
+            "blocks": 5,
+            "exam_items": 29,
+            "progress": null
         }]})
     );
 }
@@ -80,7 +88,7 @@ fn modules_dir_and_the_environment_add_roots() {
         .iter()
         .map(|m| m["id"].as_str().expect("id"))
         .collect();
-    assert_eq!(ids, ["circuit-breaker", "from-flag", "from-env"]);
+    assert_eq!(ids, ["circuit-breaker", "retry-storms", "from-flag", "from-env"]);
 }
 
 #[test]

@@ -21,9 +21,8 @@ use crate::engine::storm::outage::{self, OutageConfig, OutageRun};
 use crate::engine::window::WindowConfig;
 
 use super::model::{
-    BackoffSpec, BreakerSpec, BudgetQuestion, Compute, Exercise, JitterName, Kind, Metric,
-    Numeric, OutageSpec, Param, ParamValue, PresetName, Quantity, StateName, Timespan, Tune,
-    WindowSpec,
+    BackoffSpec, BreakerSpec, BudgetQuestion, Compute, Exercise, JitterName, Kind, Metric, Numeric,
+    OutageSpec, Param, ParamValue, PresetName, Quantity, StateName, Timespan, Tune, WindowSpec,
 };
 use super::validate::{Depth, ParamValues};
 
@@ -485,8 +484,7 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
             ask: None,
             backoff,
         } => {
-            let (config, seed) =
-                outage_config(outage, &backoff.clone().unwrap_or_default(), None)?;
+            let (config, seed) = outage_config(outage, &backoff.clone().unwrap_or_default(), None)?;
             let run = outage::simulate(&config, seed).map_err(|e| err(format!("outage: {e}")))?;
             let name = metric_name(*metric);
             match outage_metrics(&run).get(name) {
@@ -494,14 +492,15 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
                     Duration::from_secs_f64(ms / 1000.0),
                 ))),
                 Some(&value) => Ok(Quantity::Number(value)),
-                None => Err(err(format!("'{name}' never happened in this outage")).with_hint(
-                    "the backlog never drained; lengthen 'duration' or ask another metric",
-                )),
+                None => Err(
+                    err(format!("'{name}' never happened in this outage")).with_hint(
+                        "the backlog never drained; lengthen 'duration' or ask another metric",
+                    ),
+                ),
             }
         }
         _ => Err(err(
-            "give either 'budget' + 'ask' (+ 'events') or 'outage' + 'metric' (+ 'backoff')"
-                .into(),
+            "give either 'budget' + 'ask' (+ 'events') or 'outage' + 'metric' (+ 'backoff')".into(),
         )
         .with_hint("e.g. {budget: 'tokens:10:0.1', events: '4F', ask: tokens}")),
     }
@@ -518,8 +517,7 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
     for token in events.split_whitespace() {
         if let Some(span) = token.strip_prefix('+') {
             now += crate::engine::duration::parse_duration(span).map_err(|e| {
-                err(format!("event '{token}': {e}"))
-                    .with_hint("time passes as '+DUR', e.g. '+10s'")
+                err(format!("event '{token}': {e}")).with_hint("time passes as '+DUR', e.g. '+10s'")
             })?;
             continue;
         }
@@ -537,7 +535,9 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
         };
         total = total.saturating_add(count);
         if total > MAX_EVENTS {
-            return Err(err(format!("more than {MAX_EVENTS} events")).with_hint("use smaller counts"));
+            return Err(
+                err(format!("more than {MAX_EVENTS} events")).with_hint("use smaller counts")
+            );
         }
         for _ in 0..count {
             match letter {
@@ -564,8 +564,11 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
                 state.on_failure();
                 retries += 1;
                 if retries > MAX_EVENTS {
-                    return Err(err(format!("'{budget}' never refuses a retry here"))
-                        .with_hint("a ratio budget that has counted no request admits every retry"));
+                    return Err(
+                        err(format!("'{budget}' never refuses a retry here")).with_hint(
+                            "a ratio budget that has counted no request admits every retry",
+                        ),
+                    );
                 }
             }
             retries as f64
@@ -577,8 +580,10 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
                 state.on_success();
                 successes += 1;
                 if successes > MAX_EVENTS {
-                    return Err(err(format!("successes never re-admit retries in '{budget}'"))
-                        .with_hint("only a token bucket is refilled by successes"));
+                    return Err(
+                        err(format!("successes never re-admit retries in '{budget}'"))
+                            .with_hint("only a token bucket is refilled by successes"),
+                    );
                 }
             }
             successes as f64
@@ -801,8 +806,16 @@ pub fn check_item(kind: Kind, depth: Depth) -> Result<(), ItemError> {
                     "answer",
                     format!(
                         "the answer '{answer}' is {} but the engine computes {}",
-                        if answer.is_duration() { "a duration" } else { "a number" },
-                        if key.is_duration() { "a duration" } else { "a number" },
+                        if answer.is_duration() {
+                            "a duration"
+                        } else {
+                            "a number"
+                        },
+                        if key.is_duration() {
+                            "a duration"
+                        } else {
+                            "a number"
+                        },
                     ),
                 ));
             }
@@ -1212,16 +1225,28 @@ mod tests {
         use BudgetQuestion::*;
         // 5 failures leave exactly 5 of 10 tokens: not more than half, so refused.
         assert_eq!(number(budget("tokens:10:0.1", "5F", Tokens)), 5.0);
-        assert_eq!(number(budget("tokens:10:0.1", "5F 1T", RetriesAdmitted)), 0.0);
-        assert_eq!(number(budget("tokens:10:0.1", "4F 1T", RetriesAdmitted)), 1.0);
+        assert_eq!(
+            number(budget("tokens:10:0.1", "5F 1T", RetriesAdmitted)),
+            0.0
+        );
+        assert_eq!(
+            number(budget("tokens:10:0.1", "4F 1T", RetriesAdmitted)),
+            1.0
+        );
         // From full, after the first failure: retries at 9, 8, 7 and 6 tokens.
-        assert_eq!(number(budget("tokens:10:0.1", "1F", RetriesUntilRefused)), 4.0);
+        assert_eq!(
+            number(budget("tokens:10:0.1", "1F", RetriesUntilRefused)),
+            4.0
+        );
         // From empty, 50 successes give exactly 5.0: the 51st re-admits.
         assert_eq!(
             number(budget("tokens:10:0.1", "10F", SuccessesUntilAdmitted)),
             51.0
         );
-        assert_eq!(number(budget("tokens:10:0.1", "", SuccessesUntilAdmitted)), 0.0);
+        assert_eq!(
+            number(budget("tokens:10:0.1", "", SuccessesUntilAdmitted)),
+            0.0
+        );
     }
 
     #[test]
@@ -1234,7 +1259,11 @@ mod tests {
         );
         // Windowed: after the window passes, only new requests count.
         assert_eq!(
-            number(budget("ratio:10:10s", "10000R 10T +11s 1R", RetriesUntilRefused)),
+            number(budget(
+                "ratio:10:10s",
+                "10000R 10T +11s 1R",
+                RetriesUntilRefused
+            )),
             1.0
         );
         let never = budget("ratio:10", "", RetriesUntilRefused).expect_err("never refuses");
