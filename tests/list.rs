@@ -88,7 +88,10 @@ fn modules_dir_and_the_environment_add_roots() {
         .iter()
         .map(|m| m["id"].as_str().expect("id"))
         .collect();
-    assert_eq!(ids, ["circuit-breaker", "retry-storms", "from-flag", "from-env"]);
+    assert_eq!(
+        ids,
+        ["circuit-breaker", "retry-storms", "from-flag", "from-env"]
+    );
 }
 
 #[test]
