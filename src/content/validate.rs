@@ -933,7 +933,9 @@ fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth) {
         Kind::Choice(choice) => check_choice(sink, id, choice),
         Kind::Numeric(numeric) => {
             check_numeric(sink, id, numeric);
-            if numeric.compute.is_some() && params_ok {
+            // Computations may run outage simulations: only `patterns check` pays for them,
+            // loading for `list` or `learn` does not.
+            if numeric.compute.is_some() && params_ok && depth == Depth::Full {
                 check_engine_backed(sink, exercise, kind, depth);
             }
         }
