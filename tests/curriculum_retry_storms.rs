@@ -9,7 +9,7 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use patterns::content::Library;
 use patterns::content::model::{Exercise, ParamValue, Quantity, Tolerance};
 use patterns::content::scenario;
-use patterns::content::validate::ParamValues;
+use patterns::content::scenario::ParamValues;
 use predicates::prelude::*;
 use serde_json::Value;
 

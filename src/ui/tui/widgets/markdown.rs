@@ -1,8 +1,10 @@
 //! Markdown (CommonMark + tables) rendered to ratatui `Text`, wrapped to a width.
 //!
 //! A pure function of (source, width, theme). Invariants: no line is wider than `width`
-//! cells except a lone grapheme wider than the whole width; code blocks are never wrapped
-//! (cut with '…' instead); control characters never reach the output.
+//! cells except a lone grapheme wider than the whole width; quote gutters and list markers
+//! never take more than half the width (the outermost are left out when nesting is too deep);
+//! code blocks are never wrapped (cut with '…' instead); control characters never reach
+//! the output.
 
 mod blocks;
 mod table;
@@ -13,7 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Text};
 
 use self::table::Table;
-use self::wrap::{Inline, Runs, into_spans, push_run, text_width};
+use self::wrap::{Inline, Runs, into_spans, push_run, runs_width, text_width};
 use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::theme::Theme;
 
@@ -34,6 +36,9 @@ const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 /// Code blocks are indented by this much inside their container.
 const CODE_INDENT: &str = "  ";
 const TAB_STOP: usize = 4;
+/// In front of every line of a block quote, and its width in cells.
+const QUOTE_GUTTER: &str = "│ ";
+const QUOTE_GUTTER_WIDTH: usize = 2;
 
 /// A block that puts something in front of each line it contains.
 #[derive(Debug)]
@@ -48,6 +53,17 @@ enum Container {
         width: usize,
         marker_pending: bool,
     },
+}
+
+impl Container {
+    /// The cells its prefix takes on every line it contains.
+    fn prefix_width(&self) -> usize {
+        match self {
+            Container::Quote => QUOTE_GUTTER_WIDTH,
+            Container::Item { width, .. } => *width,
+            Container::List { .. } => 0,
+        }
+    }
 }
 
 /// A link or image whose end has not been seen yet.
@@ -346,17 +362,31 @@ impl<'t> Renderer<'t> {
         }
     }
 
+    /// Cells the prefixes of quotes and list items may take: at most half the width, so
+    /// deep nesting in a narrow view still leaves room to read (and a width of 1 has none).
+    fn prefix_budget(&self) -> usize {
+        self.width - (self.width / 2).max(1)
+    }
+
+    /// The first container whose prefix shows when prefixes may take `budget` cells (all
+    /// from it to the innermost show), and the cells they take. The innermost are kept, so
+    /// every item still shows its marker; outer ones are left out whole, as a cut marker or
+    /// gutter would read as something else.
+    fn shown_prefix(&self, budget: usize) -> (usize, usize) {
+        let mut used = 0;
+        for (depth, container) in self.containers.iter().enumerate().rev() {
+            let width = container.prefix_width();
+            if used + width > budget {
+                return (depth + 1, used);
+            }
+            used += width;
+        }
+        (0, used)
+    }
+
     /// Width left for content once quotes and list indents have taken theirs (at least 1).
     fn content_width(&self) -> usize {
-        let prefix: usize = self
-            .containers
-            .iter()
-            .map(|c| match c {
-                Container::Quote => 2,
-                Container::Item { width, .. } => *width,
-                Container::List { .. } => 0,
-            })
-            .sum();
+        let (_, prefix) = self.shown_prefix(self.prefix_budget());
         self.width.saturating_sub(prefix).max(1)
     }
 
@@ -365,10 +395,11 @@ impl<'t> Renderer<'t> {
         if !std::mem::take(&mut self.blank_pending) || self.lines.is_empty() {
             return;
         }
+        let (first_shown, _) = self.shown_prefix(self.prefix_budget());
         let mut runs = Runs::new();
-        for container in &self.containers {
+        for container in &self.containers[first_shown..] {
             match container {
-                Container::Quote => push_run(&mut runs, "│ ", self.theme.quote_gutter),
+                Container::Quote => push_run(&mut runs, QUOTE_GUTTER, self.theme.quote_gutter),
                 Container::Item { width, .. } => {
                     push_run(&mut runs, &" ".repeat(*width), Style::new())
                 }
@@ -388,23 +419,35 @@ impl<'t> Renderer<'t> {
     }
 
     /// Pushes one line: the containers' prefix, then `content`.
+    ///
+    /// Content is at most `content_width()` wide except a lone grapheme wider than that;
+    /// such a line drops as much of its prefix as it must to stay within the width.
     fn emit(&mut self, content: Runs) {
+        let room = self.width.saturating_sub(runs_width(&content));
+        let (first_shown, _) = self.shown_prefix(self.prefix_budget().min(room));
         let mut runs = Runs::new();
-        for container in &mut self.containers {
+        for (depth, container) in self.containers.iter_mut().enumerate() {
             match container {
-                Container::Quote => push_run(&mut runs, "│ ", self.theme.quote_gutter),
+                Container::Quote if depth >= first_shown => {
+                    push_run(&mut runs, QUOTE_GUTTER, self.theme.quote_gutter)
+                }
                 Container::Item {
                     marker,
                     width,
                     marker_pending,
                 } => {
-                    if std::mem::take(marker_pending) {
-                        push_run(&mut runs, marker, self.theme.list_marker);
-                    } else {
-                        push_run(&mut runs, &" ".repeat(*width), Style::new());
+                    // A hidden marker is spent all the same: it must not turn up on a later
+                    // line of the item.
+                    let first_line = std::mem::take(marker_pending);
+                    if depth >= first_shown {
+                        if first_line {
+                            push_run(&mut runs, marker, self.theme.list_marker);
+                        } else {
+                            push_run(&mut runs, &" ".repeat(*width), Style::new());
+                        }
                     }
                 }
-                Container::List { .. } => {}
+                Container::Quote | Container::List { .. } => {}
             }
         }
         for (text, style) in content {

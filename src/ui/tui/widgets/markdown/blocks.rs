@@ -44,6 +44,8 @@ impl Renderer<'_> {
             Some(HeadingLevel::H2) => Some("─"),
             _ => None,
         };
+        // A lone grapheme wider than the line may make `widest` exceed it; the rule may not.
+        let widest = widest.min(self.content_width());
         if let Some(rule) = underline.filter(|_| widest > 0) {
             self.emit(vec![(rule.repeat(widest), self.theme.rule)]);
         }
@@ -56,13 +58,20 @@ impl Renderer<'_> {
         };
         self.separate();
         let width = self.content_width();
+        // The indent only sets the block apart; below twice its width it would leave the
+        // code no more room than it takes itself.
+        let indent = if width >= 2 * CODE_INDENT.len() {
+            CODE_INDENT
+        } else {
+            ""
+        };
         let style = self.theme.code_block;
         if !language.is_empty() {
-            let label = vec![(format!("{CODE_INDENT}{language}"), self.theme.code_label)];
+            let label = vec![(format!("{indent}{language}"), self.theme.code_label)];
             self.emit(truncate(label, width));
         }
         for line in code.strip_suffix('\n').unwrap_or(&code).split('\n') {
-            let line = vec![(format!("{CODE_INDENT}{}", expand_tabs(line)), style)];
+            let line = vec![(format!("{indent}{}", expand_tabs(line)), style)];
             let mut runs = truncate(line, width);
             // A background colour marks the block; pad so it forms a rectangle.
             if style.bg.is_some() {

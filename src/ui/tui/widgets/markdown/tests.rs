@@ -374,11 +374,73 @@ fn an_empty_item_still_shows_its_marker() {
     assert_eq!(render("-\n- b", 20), ["• ", "• b"]);
 }
 
+#[test]
+fn a_quote_narrower_than_its_gutter_drops_the_gutter() {
+    // Found by the width property: the 2-cell gutter alone overflowed a 1-cell line.
+    assert_eq!(render(">®𑏊", 1), ["®𑏊"]);
+    assert_eq!(render("> ab", 1), ["a", "b"]);
+    assert_eq!(render("> ab", 2), ["ab"]);
+    assert_eq!(render("> ab cd", 4), ["│ ab", "│ cd"]);
+}
+
+#[test]
+fn deep_quotes_leave_half_the_width_to_the_text() {
+    assert_eq!(
+        render("> > > > > deep words", 10),
+        ["│ │ deep", "│ │ words"]
+    );
+    assert_eq!(render("> > > > > deep words", 40), ["│ │ │ │ │ deep words"]);
+}
+
+#[test]
+fn deep_lists_keep_the_innermost_markers_when_narrow() {
+    let source = "- a\n  - b\n    - c\n      - d";
+    assert_eq!(render(source, 8), ["• a", "  ◦ b", "  ▪ c", "  • d"]);
+    assert_eq!(render(source, 40), ["• a", "  ◦ b", "    ▪ c", "      • d"]);
+}
+
+#[test]
+fn a_wide_grapheme_in_a_narrow_quote_gives_up_the_gutter() {
+    assert_eq!(render("> 世界 ab", 3), ["世", "界", "│ a", "│ b"]);
+}
+
+#[test]
+fn rules_headings_and_code_fit_a_tiny_width() {
+    assert_eq!(render("a\n\n---\n\nb", 1), ["a", "", "─", "", "b"]);
+    assert_eq!(render("# 世", 1), ["世", "━"]);
+    assert_eq!(render("```rs\nabcdef\n```", 4), ["  rs", "  a…"]);
+    assert_eq!(render("```rs\nabcdef\n```", 3), ["rs", "ab…"]);
+    assert_eq!(render("> ```\n> abcdef\n> ```", 5), ["│ ab…"]);
+}
+
 mod properties {
     use proptest::prelude::*;
     use unicode_segmentation::UnicodeSegmentation;
 
     use super::*;
+
+    /// Every line fits `width` unless it is one grapheme wider than the whole line (CJK at
+    /// width 1, or a cluster with spacing marks such as "0\u{d3f}\u{1c24}", three cells): a
+    /// grapheme cannot be split. No control character gets through.
+    fn renders_within(source: &str, width: u16) -> Result<(), TestCaseError> {
+        let text = render_markdown(source, width, &Theme::default());
+        for line in &text.lines {
+            let content: String = line
+                .spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect();
+            let lone_grapheme = content.trim().graphemes(true).count() <= 1;
+            prop_assert!(
+                line.width() <= usize::from(width) || lone_grapheme,
+                "{line:?}"
+            );
+            for span in &line.spans {
+                prop_assert!(!span.content.chars().any(char::is_control), "{span:?}");
+            }
+        }
+        Ok(())
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
@@ -390,18 +452,23 @@ mod properties {
             source in "(\\PC|[ \\n\\t#>*_`|\\-\\[\\]()!~0-9.\u{1b}\u{9b}])*",
             width in 1u16..60,
         ) {
-            let text = render_markdown(&source, width, &Theme::default());
-            for line in &text.lines {
-                // A line may only overflow when it is one grapheme that is wider than the
-                // whole line (CJK at width 1, or a cluster with spacing marks such as
-                // "0\u{d3f}\u{1c24}", three cells): a grapheme cannot be split.
-                let content: String = line.spans.iter().map(|span| span.content.as_ref()).collect();
-                let lone_grapheme = content.trim().graphemes(true).count() <= 1;
-                prop_assert!(line.width() <= usize::from(width) || lone_grapheme, "{line:?}");
-                for span in &line.spans {
-                    prop_assert!(!span.content.chars().any(char::is_control), "{span:?}");
-                }
-            }
+            renders_within(&source, width)?;
+        }
+
+        /// Quotes, lists, code, tables and headings nested deep, at narrow widths.
+        #[test]
+        fn nested_markdown_renders_within_its_width(
+            lines in proptest::collection::vec(
+                (
+                    "(> |- |\\* |1\\. |10\\. |  |    ){0,8}",
+                    "# |## |```|---|\\| a \\| 世界 \\||\\|---\\|---\\||[a-z世🙂 ]{0,12}",
+                ),
+                1..8,
+            ),
+            width in 1u16..30,
+        ) {
+            let source: String = lines.iter().map(|(prefix, body)| format!("{prefix}{body}\n")).collect();
+            renders_within(&source, width)?;
         }
 
         /// Wrapping a plain paragraph keeps every word, in order.
