@@ -79,8 +79,11 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
                 "write 'NR' (requests), 'NF' (failed calls), 'NS' (successes), 'NT' (retries) or '+DUR'",
             )
         };
-        let split = token.len() - 1;
-        let (count, letter) = (&token[..split], &token[split..]);
+        // The letter is the last character, which may be any UTF-8 character in bad input.
+        let Some((split, _)) = token.char_indices().last() else {
+            return Err(bad());
+        };
+        let (count, letter) = token.split_at(split);
         let count: u64 = if count.is_empty() {
             1
         } else {
@@ -235,6 +238,8 @@ mod tests {
         assert!(tokens.to_string().contains("no tokens"));
         let bad = budget("tokens:10:0.1", "3X", Tokens).expect_err("bad event");
         assert!(bad.to_string().contains("'3X'"));
+        let wide = budget("tokens:10:0.1", "3é", Tokens).expect_err("bad event");
+        assert!(wide.to_string().contains("'3é'"));
         let slow = budget("ratio:10", "5000000R", Tokens).expect_err("too many");
         assert!(slow.to_string().contains("more than"));
     }
