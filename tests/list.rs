@@ -53,6 +53,14 @@ fn json_has_the_documented_shape() {
             "blocks": 5,
             "exam_items": 27,
             "progress": null
+        }, {
+            "id": "retry-storms",
+            "title": "Retry storms: backoff, breakers and retry budgets",
+            "difficulty": "intermediate",
+            "minutes": 120,
+            "blocks": 5,
+            "exam_items": 29,
+            "progress": null
         }]})
     );
 }
@@ -93,6 +101,7 @@ fn modules_dir_and_the_environment_add_roots() {
     assert_eq!(roots, ["from-flag", "from-env"]);
     assert!(bundled.contains(&"circuit-breaker"), "{ids:?}");
     assert!(bundled.contains(&"retry-backoff"), "{ids:?}");
+    assert!(bundled.contains(&"retry-storms"), "{ids:?}");
 }
 
 #[test]
