@@ -43,6 +43,13 @@ pub enum Command {
     /// Run the engine: circuit breaker, backoff schedule, retry storm.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Your record: blocks completed, exercises, journal, exams and reviews due.
+    ///
+    /// The record is one file, 'progress.json', in PATTERNS_HOME if set, else the platform's
+    /// data folder (~/.local/share/patterns on Linux, ~/Library/Application Support/patterns
+    /// on macOS, %APPDATA%\patterns on Windows). An unreadable file is moved aside, never
+    /// overwritten.
+    Progress(ProgressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +57,25 @@ pub struct ListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ProgressArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<ProgressAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressAction {
+    /// Remove one module's record; a copy is kept beside the progress file.
+    Reset {
+        /// The module id, e.g. 'circuit-breaker'.
+        module: String,
+    },
 }
 
 #[derive(Debug, Args)]

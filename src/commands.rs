@@ -4,6 +4,7 @@
 pub mod check;
 pub mod list;
 pub mod new;
+pub mod progress;
 pub mod schema;
 pub mod sim;
 
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(args) => check::run(&args),
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
+        Command::Progress(args) => progress::run(args, &cli.global),
     }
 }
 
