@@ -8,3 +8,4 @@ pub mod commands;
 pub mod content;
 pub mod engine;
 pub mod progress;
+pub mod ui;

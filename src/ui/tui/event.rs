@@ -1,0 +1,430 @@
+//! The TUI event loop: terminal events and a tick, merged on a tokio current-thread runtime.
+//!
+//! One loop for every screen. A screen implements [`App`] (message, update, render, perform);
+//! the loop draws once, then for each event asks the screen for a message, updates, performs
+//! the effect and redraws. Ctrl-C always ends the loop ([`Exit::Interrupted`]), whatever the
+//! screen, because in raw mode the terminal delivers it as a key instead of a signal.
+
+use std::io;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{
+    Event as TerminalEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
+use ratatui::{Frame, Terminal};
+use tokio::time::MissedTickBehavior;
+
+use super::terminal::{TerminalGuard, test_panic_requested};
+
+/// Tick period of [`run`]'s default options: often enough for a clock or a progress bar.
+pub const DEFAULT_TICK_RATE: Duration = Duration::from_millis(250);
+
+/// What the loop hands to a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A key was pressed (releases are filtered out; Ctrl-C never gets here).
+    Key(KeyEvent),
+    /// The terminal now has this size. Also sent once before the first frame, so a screen
+    /// can lay itself out in `update` and keep `render` a pure draw.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// The tick interval elapsed.
+    Tick,
+}
+
+/// Whether the loop goes on after an effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow<T> {
+    /// Keep handling events.
+    Continue,
+    /// Leave the loop with this result.
+    Exit(T),
+}
+
+/// How the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit<T> {
+    /// The screen asked to leave, with its result.
+    Done(T),
+    /// Ctrl-C, or the terminal's event stream ended.
+    Interrupted,
+}
+
+/// A screen in the Elm shape: state, messages, a pure update and a pure render.
+///
+/// The loop owns nothing but the terminal: after [`run`] returns, the caller still has the
+/// screen's state (for example to save progress after [`Exit::Interrupted`]).
+pub trait App {
+    /// What the screen reacts to, in its own terms (`ScrollDown`, `AnswerSubmitted`...).
+    type Msg;
+    /// What should happen outside the state (save, quit, open another screen).
+    type Effect;
+    /// What the screen returns when it is done.
+    type Output;
+
+    /// Translates a terminal event into a message; `None` ignores it (and skips the redraw).
+    fn message(&self, event: &Event) -> Option<Self::Msg>;
+
+    /// The state machine: the only place the screen's state changes.
+    fn update(&mut self, msg: Self::Msg) -> Option<Self::Effect>;
+
+    /// Draws the state. Never changes it.
+    fn render(&self, frame: &mut Frame<'_>);
+
+    /// Carries out an effect: the one place a screen's side effects happen.
+    fn perform(&mut self, effect: Self::Effect) -> Flow<Self::Output>;
+}
+
+/// Settings of [`event_loop`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoopOptions {
+    /// How often [`Event::Tick`] is sent.
+    pub tick_rate: Duration,
+    /// Panic right after the first frame (the pseudo-terminal restore test).
+    pub panic_after_first_frame: bool,
+}
+
+impl Default for LoopOptions {
+    fn default() -> Self {
+        Self {
+            tick_rate: DEFAULT_TICK_RATE,
+            panic_after_first_frame: false,
+        }
+    }
+}
+
+/// A full-screen session on the real terminal: raw mode, the alternate screen, the runtime
+/// and the event stream, kept across screens so moving between them does not flicker.
+/// Dropping it restores the terminal; a panic restores it too (ratatui's hook).
+pub struct Tui {
+    runtime: tokio::runtime::Runtime,
+    terminal: TerminalGuard,
+    events: EventStream,
+    options: LoopOptions,
+}
+
+impl Tui {
+    /// Takes over the terminal. Call from synchronous code (the command layer), never from
+    /// inside another tokio runtime: the session owns a current-thread runtime.
+    pub fn enter() -> io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()?;
+        let options = LoopOptions {
+            panic_after_first_frame: test_panic_requested(),
+            ..LoopOptions::default()
+        };
+        let terminal = TerminalGuard::enter()?;
+        Ok(Self {
+            runtime,
+            terminal,
+            events: EventStream::new(),
+            options,
+        })
+    }
+
+    /// Runs one screen until it exits or the learner presses Ctrl-C.
+    pub fn run<A: App>(&mut self, app: &mut A) -> io::Result<Exit<A::Output>> {
+        let Self {
+            runtime,
+            terminal,
+            events,
+            options,
+        } = self;
+        runtime.block_on(event_loop(terminal, events, app, *options))
+    }
+}
+
+/// Runs one screen in a session of its own (see [`Tui`]).
+pub fn run<A: App>(app: &mut A) -> io::Result<Exit<A::Output>> {
+    Tui::enter()?.run(app)
+}
+
+/// The loop itself, over any backend and any source of terminal events, so tests can drive
+/// it with a `TestBackend` and a scripted stream.
+pub async fn event_loop<B, S, A>(
+    terminal: &mut Terminal<B>,
+    mut events: S,
+    app: &mut A,
+    options: LoopOptions,
+) -> io::Result<Exit<A::Output>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = io::Result<TerminalEvent>> + Unpin,
+    A: App,
+{
+    let size = terminal.size().map_err(io::Error::other)?;
+    let initial = Event::Resize {
+        width: size.width,
+        height: size.height,
+    };
+    if let Some(output) = handle(app, &initial) {
+        return Ok(Exit::Done(output));
+    }
+    draw(terminal, app)?;
+    if options.panic_after_first_frame {
+        panic!(
+            "{}=1: deliberate panic after the first frame",
+            super::terminal::TEST_PANIC_ENV
+        );
+    }
+
+    let mut ticks = tokio::time::interval(options.tick_rate);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    // An interval's first tick completes at once; the screen has just been drawn.
+    ticks.tick().await;
+    loop {
+        let event = tokio::select! {
+            biased;
+            next = events.next() => match next {
+                None => return Ok(Exit::Interrupted),
+                Some(event) => match translate(event?) {
+                    Some(event) => event,
+                    None => continue,
+                },
+            },
+            _ = ticks.tick() => Event::Tick,
+        };
+        if is_interrupt(&event) {
+            return Ok(Exit::Interrupted);
+        }
+        let resized = matches!(event, Event::Resize { .. });
+        let changed = match app.message(&event) {
+            Some(msg) => {
+                if let Some(effect) = app.update(msg) {
+                    if let Flow::Exit(output) = app.perform(effect) {
+                        return Ok(Exit::Done(output));
+                    }
+                }
+                true
+            }
+            None => false,
+        };
+        if changed || resized {
+            draw(terminal, app)?;
+        }
+    }
+}
+
+/// Message, update and effect for one event outside the loop (the initial size).
+fn handle<A: App>(app: &mut A, event: &Event) -> Option<A::Output> {
+    let effect = app.update(app.message(event)?)?;
+    match app.perform(effect) {
+        Flow::Exit(output) => Some(output),
+        Flow::Continue => None,
+    }
+}
+
+fn draw<B, A>(terminal: &mut Terminal<B>, app: &A) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    A: App,
+{
+    terminal
+        .draw(|frame| app.render(frame))
+        .map(|_| ())
+        .map_err(io::Error::other)
+}
+
+/// The events screens care about; mouse, focus and paste are dropped.
+fn translate(event: TerminalEvent) -> Option<Event> {
+    match event {
+        TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
+        _ => None,
+    }
+}
+
+/// Ctrl-C: in raw mode it is a key, and it must always get the learner out.
+pub fn is_interrupt(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Key(KeyEvent { code: KeyCode::Char('c' | 'C'), modifiers, .. })
+            if modifiers.contains(KeyModifiers::CONTROL)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::KeyEventState;
+
+    /// Counts keys; `q` quits with the count; `t` ticks are counted when enabled.
+    #[derive(Default)]
+    struct Counter {
+        keys: u32,
+        ticks: u32,
+        sizes: Vec<(u16, u16)>,
+        renders: std::cell::Cell<u32>,
+    }
+
+    enum Msg {
+        Key(char),
+        Tick,
+        Resize(u16, u16),
+    }
+
+    impl App for Counter {
+        type Msg = Msg;
+        type Effect = ();
+        type Output = u32;
+
+        fn message(&self, event: &Event) -> Option<Msg> {
+            match event {
+                Event::Key(KeyEvent {
+                    code: KeyCode::Char(c),
+                    ..
+                }) => Some(Msg::Key(*c)),
+                Event::Key(_) => None,
+                Event::Resize { width, height } => Some(Msg::Resize(*width, *height)),
+                Event::Tick => Some(Msg::Tick),
+            }
+        }
+
+        fn update(&mut self, msg: Msg) -> Option<()> {
+            match msg {
+                Msg::Key('q') => return Some(()),
+                Msg::Key(_) => self.keys += 1,
+                Msg::Tick => self.ticks += 1,
+                Msg::Resize(w, h) => self.sizes.push((w, h)),
+            }
+            None
+        }
+
+        fn render(&self, frame: &mut Frame<'_>) {
+            self.renders.set(self.renders.get() + 1);
+            frame.render_widget(format!("keys: {}", self.keys), frame.area());
+        }
+
+        fn perform(&mut self, (): ()) -> Flow<u32> {
+            Flow::Exit(self.keys)
+        }
+    }
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> io::Result<TerminalEvent> {
+        Ok(TerminalEvent::Key(KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }))
+    }
+
+    fn char_key(c: char) -> io::Result<TerminalEvent> {
+        key(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    async fn drive(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let options = LoopOptions {
+            tick_rate: Duration::from_secs(3600),
+            panic_after_first_frame: false,
+        };
+        event_loop(
+            &mut terminal,
+            futures_util::stream::iter(events),
+            app,
+            options,
+        )
+        .await
+        .expect("loop")
+    }
+
+    #[tokio::test]
+    async fn keys_update_the_state_and_an_effect_can_exit() {
+        let mut app = Counter::default();
+        let exit = drive(
+            &mut app,
+            vec![char_key('a'), char_key('b'), char_key('q'), char_key('z')],
+        )
+        .await;
+        assert_eq!(exit, Exit::Done(2));
+        // First frame plus one per handled key; `q` exits before drawing.
+        assert_eq!(app.renders.get(), 3);
+    }
+
+    #[tokio::test]
+    async fn the_screen_learns_its_size_before_the_first_frame_and_on_resize() {
+        let mut app = Counter::default();
+        let events = vec![Ok(TerminalEvent::Resize(80, 24)), char_key('q')];
+        drive(&mut app, events).await;
+        assert_eq!(app.sizes, [(20, 3), (80, 24)]);
+    }
+
+    #[tokio::test]
+    async fn ctrl_c_interrupts_whatever_the_screen_does() {
+        let mut app = Counter::default();
+        let events = vec![
+            char_key('a'),
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            char_key('b'),
+        ];
+        assert_eq!(drive(&mut app, events).await, Exit::Interrupted);
+        assert_eq!(app.keys, 1);
+    }
+
+    #[tokio::test]
+    async fn the_end_of_the_event_stream_ends_the_loop() {
+        let mut app = Counter::default();
+        assert_eq!(
+            drive(&mut app, vec![char_key('a')]).await,
+            Exit::Interrupted
+        );
+    }
+
+    #[tokio::test]
+    async fn key_releases_are_ignored() {
+        let mut app = Counter::default();
+        let release = Ok(TerminalEvent::Key(KeyEvent {
+            code: KeyCode::Char('x'),
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Release,
+            state: KeyEventState::NONE,
+        }));
+        drive(&mut app, vec![release, char_key('q')]).await;
+        assert_eq!(app.keys, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ticks_arrive_at_the_tick_rate() {
+        let mut app = Counter::default();
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let options = LoopOptions {
+            tick_rate: Duration::from_millis(100),
+            panic_after_first_frame: false,
+        };
+        // A stream that never yields: only ticks reach the screen.
+        let events = futures_util::stream::pending::<io::Result<TerminalEvent>>();
+        let run = event_loop(&mut terminal, events, &mut app, options);
+        let timed = tokio::time::timeout(Duration::from_millis(350), run).await;
+        assert!(timed.is_err(), "the loop only ends on a key");
+        assert_eq!(app.ticks, 3);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "deliberate panic after the first frame")]
+    async fn the_test_switch_panics_after_the_first_frame() {
+        let mut app = Counter::default();
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let options = LoopOptions {
+            panic_after_first_frame: true,
+            ..LoopOptions::default()
+        };
+        let _ = event_loop(
+            &mut terminal,
+            futures_util::stream::iter(vec![]),
+            &mut app,
+            options,
+        )
+        .await;
+    }
+}
