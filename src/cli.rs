@@ -120,7 +120,9 @@ pub struct BreakerFlags {
     /// Calls admitted while half open; the rest are rejected.
     #[arg(long, value_name = "N")]
     pub half_open_max_calls: Option<u32>,
-    /// Sliding window for rate-based tripping: 'count:N' calls or 'time:DUR'.
+    /// Sliding window for rate-based tripping: 'count:N' calls or 'time:DUR'. Added to a
+    /// preset without one, the rate flags not given take Resilience4j's defaults
+    /// (failure rate 50, min calls 100, slow call 60s, slow rate 100).
     #[arg(long, value_name = "count:N|time:DUR")]
     pub window: Option<String>,
     /// Failure rate (percent of calls in the window) at or above which the breaker opens.

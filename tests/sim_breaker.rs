@@ -185,6 +185,17 @@ fn bad_flag_values_are_usage_errors_naming_flag_and_value() {
         ],
         &["half_open_max_calls 1 is below success_threshold 3"],
     );
+    usage_error(
+        &[
+            "--preset",
+            "resilience4j",
+            "--success-threshold",
+            "3",
+            "--script",
+            "F",
+        ],
+        &["'--success-threshold' has no effect with the resilience4j preset"],
+    );
 }
 
 #[test]

@@ -139,3 +139,20 @@ async fn a_resize_rewraps_the_text_to_the_new_width() {
     assert_eq!(pager.viewport_height(), 18);
     assert_eq!(pager.line_count(), self::pager(40, 20).line_count());
 }
+
+#[test]
+fn tiny_terminals_do_not_break_the_pager() {
+    for (width, height) in [(1, 1), (2, 2), (5, 3), (10, 4), (3, 40), (200, 2)] {
+        let mut pager = pager(width, height);
+        for msg in [
+            PagerMsg::PageDown,
+            PagerMsg::Bottom,
+            PagerMsg::LineUp,
+            PagerMsg::PageUp,
+        ] {
+            pager.update(msg);
+            draw(&pager, width, height);
+        }
+        assert!(pager.scroll() <= pager.line_count());
+    }
+}

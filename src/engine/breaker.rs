@@ -5,19 +5,21 @@
 //! Each state change starts a new generation; results of permits from an older one are ignored.
 
 mod config;
+mod log;
 #[cfg(test)]
 mod tests;
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 pub use config::{
-    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, RateConfig,
-    SlowCalls, format_percent,
+    BreakerConfig, Comparison, ConfigError, HalfOpenJudgement, HalfOpenTransition, JudgeOn,
+    RateConfig, SlowCalls, format_percent,
 };
+pub use log::{Stats, TRANSITION_LOG_CAPACITY, Transition, millis};
 
 use crate::engine::duration::format_duration;
 use crate::engine::window::{SlidingWindow, WindowTotals};
+use log::TransitionLog;
 
 /// The three states, printed and serialized as `CLOSED`, `OPEN`, `HALF_OPEN`.
 #[derive(
@@ -39,6 +41,7 @@ pub enum State {
 }
 
 impl State {
+    /// `CLOSED`, `OPEN` or `HALF_OPEN`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Closed => "CLOSED",
@@ -69,6 +72,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A call that succeeded after `duration`.
     pub fn success(duration: Duration) -> Self {
         Self {
             result: CallResult::Success,
@@ -76,6 +80,7 @@ impl Outcome {
         }
     }
 
+    /// A call that failed after `duration`.
     pub fn failure(duration: Duration) -> Self {
         Self {
             result: CallResult::Failure,
@@ -108,72 +113,6 @@ pub enum Recorded {
     Counted,
     /// The permit came from an earlier state (generation); only the statistics saw it.
     Stale,
-}
-
-/// One state change: when, from where to where, and why in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    pub from: State,
-    pub to: State,
-    pub at: Duration,
-    pub reason: String,
-}
-
-impl serde::Serialize for Transition {
-    /// `{"from", "to", "at_ms", "reason"}`; `at_ms` is whole milliseconds, truncated.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Transition", 4)?;
-        out.serialize_field("from", &self.from)?;
-        out.serialize_field("to", &self.to)?;
-        out.serialize_field("at_ms", &millis(self.at))?;
-        out.serialize_field("reason", &self.reason)?;
-        out.end()
-    }
-}
-
-/// Whole milliseconds of `d`, saturating.
-pub fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Counts of calls since the breaker was built. `calls` counts every attempt; a call is
-/// either rejected, or admitted and later recorded as succeeded or failed (or in flight).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Stats {
-    pub calls: u64,
-    pub succeeded: u64,
-    pub failed: u64,
-    pub rejected: u64,
-    /// Calls slower than `slow_call` (only counted when slow-call tripping is configured).
-    pub slow: u64,
-}
-
-/// How many transitions the log keeps (the seed keeps the last 100 too).
-pub const TRANSITION_LOG_CAPACITY: usize = 100;
-
-/// The last [`TRANSITION_LOG_CAPACITY`] transitions and how many there were in all.
-#[derive(Debug, Clone)]
-struct TransitionLog {
-    recent: VecDeque<Transition>,
-    total: u64,
-}
-
-impl TransitionLog {
-    fn new() -> Self {
-        Self {
-            recent: VecDeque::with_capacity(TRANSITION_LOG_CAPACITY),
-            total: 0,
-        }
-    }
-
-    fn push(&mut self, transition: Transition) {
-        if self.recent.len() == TRANSITION_LOG_CAPACITY {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(transition);
-        self.total += 1;
-    }
 }
 
 /// A circuit breaker. Cheap to clone (a stepper's undo keeps copies).
@@ -220,6 +159,7 @@ impl CircuitBreaker {
         })
     }
 
+    /// The configuration the breaker was built with.
     pub fn config(&self) -> &BreakerConfig {
         &self.config
     }
@@ -271,7 +211,7 @@ impl CircuitBreaker {
                     return Err(self.reject(Rejected::HalfOpenFull));
                 }
             }
-            self.half_open_admitted += 1;
+            self.half_open_admitted = self.half_open_admitted.saturating_add(1);
         }
         Ok(Permit {
             generation: self.generation,
@@ -339,14 +279,17 @@ impl CircuitBreaker {
                 return self.set_state(State::Open, now, reason);
             }
         }
-        if let Some(reason) = self.rate_trip(now) {
+        if let Some(reason) = self.rate_trip(failed, now) {
             self.set_state(State::Open, now, reason);
         }
     }
 
     /// Why the window's rates open the breaker at `now`, if they do.
-    fn rate_trip(&self, now: Duration) -> Option<String> {
+    fn rate_trip(&self, failed: bool, now: Duration) -> Option<String> {
         let rate = self.config.rate.as_ref()?;
+        if rate.judge_on == JudgeOn::Failure && !failed {
+            return None;
+        }
         let totals = self.window.as_ref()?.totals(now);
         if totals.calls < rate.effective_min_calls() {
             return None;
@@ -486,6 +429,7 @@ impl CircuitBreaker {
         (self.state == State::Open).then(|| (self.opened_at, self.config.trial_due(self.opened_at)))
     }
 
+    /// Call counts since the breaker was built.
     pub fn stats(&self) -> Stats {
         self.stats
     }

@@ -8,7 +8,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::engine::breaker::{
-    BreakerConfig, Comparison, HalfOpenJudgement, HalfOpenTransition, RateConfig, SlowCalls,
+    BreakerConfig, Comparison, HalfOpenJudgement, HalfOpenTransition, JudgeOn, RateConfig,
+    SlowCalls,
 };
 use crate::engine::window::WindowConfig;
 
@@ -34,6 +35,7 @@ pub enum Preset {
 pub struct UnknownPreset(pub String);
 
 impl Preset {
+    /// Every preset, in the order help texts list them.
     pub const ALL: [Self; 5] = [
         Self::Seed,
         Self::Pybreaker,
@@ -42,6 +44,7 @@ impl Preset {
         Self::Polly,
     ];
 
+    /// The name `--preset` takes.
     pub fn name(self) -> &'static str {
         match self {
             Self::Seed => "seed",
@@ -90,11 +93,12 @@ impl Preset {
                         slow_call: minute,
                         slow_rate: 100.0,
                     }),
+                    judge_on: JudgeOn::EveryCall,
                 }),
                 ..BreakerConfig::default()
             },
             // FailureRatio 0.1, SamplingDuration 30 s, MinimumThroughput 100, BreakDuration
-            // 5 s; one probe call while half open, its result decides.
+            // 5 s (now >= blockedUntil); one probe call while half open, its result decides.
             Self::Polly => BreakerConfig {
                 failure_threshold: None,
                 recovery_timeout: Duration::from_secs(5),
@@ -108,6 +112,8 @@ impl Preset {
                     min_calls: 100,
                     failure_rate: 10.0,
                     slow: None,
+                    // AdvancedCircuitBehavior judges in OnActionFailure only.
+                    judge_on: JudgeOn::Failure,
                 }),
                 ..BreakerConfig::default()
             },
@@ -198,6 +204,7 @@ impl BreakerOverrides {
                 min_calls: DEFAULT_MIN_CALLS,
                 failure_rate: DEFAULT_FAILURE_RATE,
                 slow: None,
+                judge_on: JudgeOn::EveryCall,
             },
             (None, None) => return self.no_window(),
         };

@@ -58,9 +58,38 @@ impl From<Action> for Token {
 }
 
 /// A parsed script: at least one token, at most [`MAX_SCRIPT_CALLS`] calls in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// In files and JSON it is its text (`"4F 1S 5F +31s 2S 1F"`), parsed on the way in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Script {
     tokens: Vec<Token>,
+}
+
+impl TryFrom<String> for Script {
+    type Error = ScriptError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Script> for String {
+    fn from(script: Script) -> Self {
+        script.to_string()
+    }
+}
+
+impl schemars::JsonSchema for Script {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "BreakerScript".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "Whitespace-separated steps: 'NF' / 'NS' (N calls that fail / succeed), 'NF@DUR' / 'NS@DUR' (calls taking DUR each), '+DUR' (the clock advances), e.g. '4F 1S 5F +31s 2S 1F'"
+        })
+    }
 }
 
 /// Why a script could not be parsed. Messages name the token and its 1-based position and
@@ -110,6 +139,7 @@ impl Script {
         Ok(Self { tokens })
     }
 
+    /// The tokens in order.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
@@ -264,6 +294,7 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// A fresh breaker at time zero, or the first problem with `config`.
     pub fn new(config: BreakerConfig) -> Result<Self, ConfigError> {
         Ok(Self::with(
             CircuitBreaker::new(config)?,
@@ -276,10 +307,12 @@ impl Runner {
         Self { breaker, clock }
     }
 
+    /// The breaker, for gauges and its transition log.
     pub fn breaker(&self) -> &CircuitBreaker {
         &self.breaker
     }
 
+    /// The virtual clock: the time at the end of the last step.
     pub fn clock(&self) -> &VirtualClock {
         &self.clock
     }

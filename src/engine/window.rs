@@ -3,7 +3,7 @@
 //! A count window holds the last N calls in a ring with running totals; a time window holds
 //! the calls of the last DUR, i.e. a call made at `t` counts at `now` while `now - t < DUR`.
 //! Invariant: the running totals always equal the sum over the calls held. Recording never
-//! allocates in a count window; a time window keeps one entry per distinct call instant.
+//! allocates in a count window; a time window keeps at most ~100,000 entries (see below).
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -146,6 +146,7 @@ pub enum SlidingWindow {
 }
 
 impl SlidingWindow {
+    /// An empty window of the configured kind.
     pub fn new(config: WindowConfig) -> Self {
         match config {
             WindowConfig::Count { calls } => Self::Count(CountWindow::new(calls)),
@@ -153,7 +154,7 @@ impl SlidingWindow {
         }
     }
 
-    /// Adds one completed call, made (completed) at `at`.
+    /// Adds one call completed at `at` (never earlier than a call recorded before).
     pub fn record(&mut self, at: Duration, failed: bool, slow: bool) {
         match self {
             Self::Count(window) => window.record(failed, slow),
@@ -205,6 +206,7 @@ impl CountWindow {
         }
     }
 
+    /// Adds one completed call, pushing out the oldest once full.
     pub fn record(&mut self, failed: bool, slow: bool) {
         let full = self.totals.calls as usize == self.slots.len();
         if full {
@@ -223,28 +225,39 @@ impl CountWindow {
         }
     }
 
+    /// The calls held.
     pub fn totals(&self) -> WindowTotals {
         self.totals
     }
 
+    /// Forgets every call.
     pub fn reset(&mut self) {
         self.next = 0;
         self.totals = WindowTotals::default();
     }
 }
 
-/// The calls of the last `span`: one entry per distinct call instant, oldest first.
+/// The most entries a time window keeps (per span): bounds its memory at any call rate.
+const TIME_WINDOW_ENTRIES: u32 = 100_000;
+
+/// The calls of the last `span`, oldest first. A call joins the newest entry when it comes
+/// less than `granularity` after that entry's first call, and leaves the window with it;
+/// `granularity` is 1 ms up to a 100 s span (so calls on whole milliseconds are counted
+/// exactly) and span / 100,000 above.
 #[derive(Debug, Clone)]
 pub struct TimeWindow {
     span: Duration,
+    granularity: Duration,
     entries: VecDeque<(Duration, WindowTotals)>,
     totals: WindowTotals,
 }
 
 impl TimeWindow {
+    /// An empty window over the last `span`.
     pub fn new(span: Duration) -> Self {
         Self {
             span,
+            granularity: (span / TIME_WINDOW_ENTRIES).max(Duration::from_millis(1)),
             entries: VecDeque::with_capacity(16),
             totals: WindowTotals::default(),
         }
@@ -254,6 +267,7 @@ impl TimeWindow {
         now.saturating_sub(at) >= self.span
     }
 
+    /// Adds one call completed at `at` (never earlier than a call recorded before).
     pub fn record(&mut self, at: Duration, failed: bool, slow: bool) {
         self.evict(at);
         let call = WindowTotals {
@@ -261,9 +275,9 @@ impl TimeWindow {
             failures: u32::from(failed),
             slow: u32::from(slow),
         };
+        let granularity = self.granularity;
         match self.entries.back_mut() {
-            // Calls at the same instant share an entry: a simulation's `100F` is one entry.
-            Some((last, entry)) if *last == at => add(entry, call),
+            Some((first, entry)) if at.saturating_sub(*first) < granularity => add(entry, call),
             _ => self.entries.push_back((at, call)),
         }
         add(&mut self.totals, call);
@@ -291,6 +305,7 @@ impl TimeWindow {
         totals
     }
 
+    /// Forgets every call.
     pub fn reset(&mut self) {
         self.entries.clear();
         self.totals = WindowTotals::default();
@@ -401,6 +416,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn time_window_memory_is_bounded_at_any_call_rate() {
+        let mut window = TimeWindow::new(secs(30));
+        // One call every 100 µs for 60 s: 600,000 calls, 30,000 entries at most.
+        for i in 0..600_000u64 {
+            window.record(Duration::from_micros(i * 100), false, false);
+        }
+        assert!(window.entries.len() <= 30_001, "{}", window.entries.len());
+        // Exactly: the 299,999 calls after 30s. Calls sharing a millisecond leave together,
+        // so up to 9 leave early (sub-millisecond call times are the only inexact case).
+        let held = window.totals(secs(60)).calls;
+        assert!((299_990..=299_999).contains(&held), "{held}");
+        let mut long = TimeWindow::new(Duration::from_secs(3600));
+        assert_eq!(long.granularity, Duration::from_millis(36));
+        long.record(Duration::ZERO, true, false);
+        long.record(Duration::from_millis(35), true, false);
+        assert_eq!(long.entries.len(), 1);
+    }
+
     proptest::proptest! {
         #[test]
         fn count_window_totals_match_the_last_calls(
@@ -418,6 +452,28 @@ mod tests {
                 slow: kept.iter().filter(|c| c.1).count() as u32,
             };
             proptest::prop_assert_eq!(window.totals(), expected);
+        }
+
+        #[test]
+        fn time_window_is_exact_for_whole_milliseconds(
+            span_ms in 1u64..5_000,
+            calls in proptest::collection::vec((0u64..500, proptest::bool::ANY), 0..100),
+            later in 0u64..6_000,
+        ) {
+            let span = Duration::from_millis(span_ms);
+            let mut window = TimeWindow::new(span);
+            let mut at = 0;
+            let mut made = Vec::new();
+            for &(gap, failed) in &calls {
+                at += gap;
+                window.record(Duration::from_millis(at), failed, false);
+                made.push((at, failed));
+            }
+            let now = at + later;
+            let kept: Vec<_> = made.iter().filter(|(t, _)| now - t < span_ms).collect();
+            let totals = window.totals(Duration::from_millis(now));
+            proptest::prop_assert_eq!(totals.calls as usize, kept.len());
+            proptest::prop_assert_eq!(totals.failures as usize, kept.iter().filter(|c| c.1).count());
         }
     }
 }

@@ -9,13 +9,15 @@ use std::time::Duration;
 use crate::cli::{BreakerFlags, Global, SimBreakerArgs};
 use crate::commands::{Outcome, UsageError, print};
 use crate::engine::breaker::{
-    BreakerConfig, CircuitBreaker, ConfigError, HalfOpenTransition, State, Stats, format_percent,
+    BreakerConfig, CircuitBreaker, ConfigError, HalfOpenJudgement, HalfOpenTransition, State,
+    Stats, format_percent,
 };
 use crate::engine::duration::{format_duration, parse_duration};
 use crate::engine::preset::{BreakerOverrides, Preset};
 use crate::engine::script::{self, Run, Script, StepReport};
 use crate::engine::window::WindowConfig;
 
+/// Runs `patterns sim breaker`.
 pub fn run(args: SimBreakerArgs, _global: &Global) -> Outcome {
     let (preset, config) = breaker_config(&args.breaker)?;
     let Some(text) = args.script else {
@@ -54,7 +56,14 @@ pub fn breaker_config(flags: &BreakerFlags) -> Result<(Preset, BreakerConfig), U
         slow_call: duration_flag("slow-call", flags.slow_call.as_deref())?,
         slow_rate: flags.slow_rate,
     };
-    let config = overrides.apply(preset.config()).map_err(|error| {
+    let base = preset.config();
+    if flags.success_threshold.is_some() && base.half_open_judgement == HalfOpenJudgement::Rate {
+        return Err(UsageError::new(format!(
+            "'--success-threshold' has no effect with the {preset} preset: its half-open calls \
+             are judged as a rate once all '--half-open-max-calls' of them have completed"
+        )));
+    }
+    let config = overrides.apply(base).map_err(|error| {
         let flag = error.field.replace('_', "-");
         UsageError::new(format!(
             "'--{flag}' needs a window to count calls in, and the {preset} preset has none: \

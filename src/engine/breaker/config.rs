@@ -75,6 +75,19 @@ pub enum HalfOpenJudgement {
     Rate,
 }
 
+/// Which completed calls make a CLOSED breaker judge its window's rates.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum JudgeOn {
+    /// After every call, successes included (Resilience4j; a slow success can trip).
+    #[default]
+    EveryCall,
+    /// Only after a failure (Polly's `OnActionFailure`): a success never opens the breaker.
+    Failure,
+}
+
 /// Rate-based tripping over a sliding window (Resilience4j, Polly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +102,8 @@ pub struct RateConfig {
     /// Optional slow-call tripping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow: Option<SlowCalls>,
+    #[serde(default)]
+    pub judge_on: JudgeOn,
 }
 
 impl RateConfig {
@@ -343,6 +358,9 @@ impl fmt::Display for BreakerConfig {
                     format_duration(slow.slow_call),
                     format_percent(slow.slow_rate)
                 )?;
+            }
+            if rate.judge_on == JudgeOn::Failure {
+                f.write_str(" · rates judged after failures only")?;
             }
         }
         Ok(())

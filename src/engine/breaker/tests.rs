@@ -412,6 +412,33 @@ fn polly_trips_at_ten_percent_of_100_calls_in_30_seconds() {
 }
 
 #[test]
+fn polly_judges_only_after_a_failure_resilience4j_after_every_call() {
+    let mut b = polly();
+    calls(&mut b, 89, S, secs(0));
+    calls(&mut b, 10, F, secs(0));
+    calls(&mut b, 1, S, secs(0));
+    assert_eq!(
+        b.state(),
+        State::Closed,
+        "10 % of 100, but the 100th call succeeded"
+    );
+    calls(&mut b, 1, F, secs(0));
+    assert_eq!(b.state(), State::Open);
+    assert_eq!(
+        b.transitions().last().unwrap().reason,
+        "failure rate 10.89% over 101 calls reached failure_rate 10%"
+    );
+
+    let mut every_call = Preset::Polly.config();
+    every_call.rate.as_mut().unwrap().judge_on = JudgeOn::EveryCall;
+    let mut b = breaker(every_call);
+    calls(&mut b, 89, S, secs(0));
+    calls(&mut b, 10, F, secs(0));
+    calls(&mut b, 1, S, secs(0));
+    assert_eq!(b.state(), State::Open, "judged after the success too");
+}
+
+#[test]
 fn polly_window_forgets_calls_older_than_30_seconds() {
     let mut b = polly();
     calls(&mut b, 10, F, secs(0));
@@ -635,6 +662,18 @@ fn configs_are_plain_data_that_round_trip() {
     assert!(typo.unwrap_err().to_string().contains("failure_treshold"));
     let bad = serde_json::from_str::<BreakerConfig>(r#"{"recovery_timeout": "30"}"#);
     assert!(bad.unwrap_err().to_string().contains("'30' has no unit"));
+}
+
+#[test]
+fn configs_have_a_json_schema_for_exercise_files() {
+    let schema = serde_json::to_value(schemars::schema_for!(BreakerConfig)).unwrap();
+    let properties = &schema["properties"];
+    assert_eq!(properties["recovery_timeout"]["type"], "string");
+    assert!(properties["failure_comparison"].is_object());
+    assert!(
+        schema.to_string().contains("count:N"),
+        "the window is described"
+    );
 }
 
 #[test]

@@ -53,6 +53,15 @@ fn parses_every_form() {
 }
 
 #[test]
+fn scripts_are_text_in_files() {
+    let script: Script = serde_json::from_str(r#""4F 1S +31s""#).unwrap();
+    assert_eq!(script.tokens().len(), 3);
+    assert_eq!(serde_json::to_string(&script).unwrap(), r#""4F 1S +31s""#);
+    let error = serde_json::from_str::<Script>(r#""4F 5X""#).unwrap_err();
+    assert!(error.to_string().contains("token 2 '5X'"), "{error}");
+}
+
+#[test]
 fn errors_name_the_token_its_position_and_the_forms() {
     let error = Script::parse("4F 1S 5X").unwrap_err();
     assert_eq!(

@@ -307,6 +307,57 @@ impl Slots {
     }
 }
 
+/// One attempt of a request, at `time`.
+struct Call {
+    time: u64,
+    attempt: u32,
+    recovery: u64,
+    capacity: u64,
+}
+
+impl Call {
+    /// Asks the breaker (if any), sends the call if allowed, and counts it. Returns (sent,
+    /// succeeded). A rejected call is not sent, but after recovery it is still trouble: the
+    /// client is not yet served normally.
+    fn make(
+        &self,
+        breaker: Option<&mut CircuitBreaker>,
+        slots: &mut Slots,
+        run: &mut OutageRun,
+    ) -> (bool, bool) {
+        let now = Duration::from_nanos(self.time);
+        let slot = slots.slot_of(self.time, self.recovery);
+        let (breaker, permit) = match breaker.map(|b| (b.try_acquire(now), b)) {
+            None => (None, None),
+            Some((Ok(permit), breaker)) => (Some(breaker), Some(permit)),
+            Some((Err(_), _)) => {
+                run.rejected += 1;
+                if slot.is_some() {
+                    slots.last_trouble = slot;
+                }
+                return (false, false);
+            }
+        };
+        run.calls += 1;
+        let succeeded = match slot {
+            None => {
+                run.calls_during_outage += 1;
+                false
+            }
+            Some(slot) => slots.serve(slot, self.attempt, self.capacity),
+        };
+        if let (Some(breaker), Some(permit)) = (breaker, permit) {
+            let outcome = if succeeded {
+                Outcome::success(Duration::ZERO)
+            } else {
+                Outcome::failure(Duration::ZERO)
+            };
+            breaker.record(permit, outcome, now);
+        }
+        (true, succeeded)
+    }
+}
+
 /// Reusable buffers, one per thread.
 #[derive(Debug, Default)]
 struct Simulator {
@@ -382,45 +433,20 @@ impl Simulator {
                 if let Some(budget) = budget {
                     budget.on_request(now);
                 }
-                let next = time + period;
+                let next = time.saturating_add(period);
                 if next < end {
                     push(&mut self.heap, next, client, 1, initial_previous);
                 }
             }
 
             let breaker = &mut self.breakers[client as usize];
-            let permit = match breaker.as_mut().map(|b| b.try_acquire(now)) {
-                None => None,
-                Some(Ok(permit)) => Some(permit),
-                Some(Err(_)) => {
-                    run.rejected += 1;
-                    if let Some(slot) = slots.slot_of(time, recovery) {
-                        slots.last_trouble = Some(slot);
-                    }
-                    None
-                }
+            let call = Call {
+                time,
+                attempt,
+                recovery,
+                capacity,
             };
-            let sent = breaker.is_none() || permit.is_some();
-            let succeeded = if sent {
-                run.calls += 1;
-                match slots.slot_of(time, recovery) {
-                    None => {
-                        run.calls_during_outage += 1;
-                        false
-                    }
-                    Some(slot) => slots.serve(slot, attempt, capacity),
-                }
-            } else {
-                false
-            };
-            if let (Some(breaker), Some(permit)) = (breaker.as_mut(), permit) {
-                let outcome = if succeeded {
-                    Outcome::success(Duration::ZERO)
-                } else {
-                    Outcome::failure(Duration::ZERO)
-                };
-                breaker.record(permit, outcome, now);
-            }
+            let (sent, succeeded) = call.make(breaker.as_mut(), &mut slots, &mut run);
 
             if succeeded {
                 run.succeeded += 1;
@@ -612,6 +638,29 @@ mod tests {
     }
 
     #[test]
+    fn extreme_values_do_not_panic() {
+        let slow = OutageConfig {
+            rate: 1e-300,
+            ..OutageConfig::standard(Strategy::Full)
+        };
+        let run = simulate(&slow, 1).unwrap();
+        assert_eq!(
+            run.requests, 0,
+            "the first request is due after the scenario"
+        );
+        let long_cap = OutageConfig {
+            backoff: BackoffConfig {
+                cap: crate::engine::duration::MAX,
+                multiplier: 1e300,
+                ..BackoffConfig::default()
+            },
+            max_attempts: 100,
+            ..OutageConfig::standard(Strategy::Exponential)
+        };
+        assert!(simulate(&long_cap, 1).is_ok());
+    }
+
+    #[test]
     fn config_reads_from_json_with_text_durations() {
         let json = r#"{"clients": 10, "rate": 2.0, "duration": "1m", "outage": "10s",
             "capacity": 30, "strategy": "decorrelated",
@@ -649,6 +698,42 @@ mod tests {
     fn without_a_breaker_nothing_is_rejected() {
         let run = simulate(&OutageConfig::standard(Strategy::Equal), 2).unwrap();
         assert_eq!(run.rejected, 0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_request_is_accounted_for(
+            clients in 1u32..40,
+            outage_s in 0u64..40,
+            capacity in 1u32..100,
+            max_attempts in 1u32..6,
+            strategy in 0usize..5,
+            budget in 0usize..4,
+            seed: u64,
+        ) {
+            let budget = [None, Some("tokens:10:0.1"), Some("ratio:20"), Some("ratio:20:5s")]
+                [budget]
+                .map(|spec| RetryBudgetConfig::parse(spec).unwrap());
+            let config = OutageConfig {
+                clients,
+                duration: Duration::from_secs(30),
+                outage: Duration::from_secs(outage_s),
+                capacity: Some(capacity),
+                max_attempts,
+                budget,
+                ..OutageConfig::standard(Strategy::COMPARISON[strategy])
+            };
+            let run = simulate(&config, seed).unwrap();
+            proptest::prop_assert_eq!(run.succeeded + run.given_up, run.requests);
+            proptest::prop_assert!(run.calls >= run.requests);
+            proptest::prop_assert!(run.calls <= run.requests * u64::from(max_attempts));
+            proptest::prop_assert!(run.calls_during_outage <= run.calls);
+            proptest::prop_assert_eq!(run.rejected, 0);
+            if max_attempts == 1 {
+                proptest::prop_assert_eq!(run.calls, run.requests);
+            }
+        }
     }
 
     #[test]
