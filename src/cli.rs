@@ -153,6 +153,19 @@ pub struct SimBreakerArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Play '--script' in the interactive stepper, one step per keypress ('space'), with
+    /// 'u' to undo. Needs a terminal.
+    #[arg(long, requires = "script", conflicts_with = "json")]
+    pub step: bool,
+    /// Open the stepper with several presets side by side, fed the same calls; states that
+    /// differ from the first preset's are highlighted. Breaker flags apply to every preset.
+    /// Example: 'seed,gobreaker,resilience4j'. Needs a terminal.
+    #[arg(
+        long,
+        value_name = "PRESETS",
+        conflicts_with_all = ["json", "preset"]
+    )]
+    pub compare: Option<String>,
 }
 
 /// Backoff flags shared by `sim backoff` and `sim storm`.

@@ -8,4 +8,5 @@ pub mod commands;
 pub mod content;
 pub mod engine;
 pub mod progress;
+pub mod session;
 pub mod ui;

@@ -2,6 +2,7 @@
 
 pub mod backoff;
 pub mod breaker;
+pub mod stepper;
 pub mod storm;
 
 use crate::cli::{Global, SimCommand};

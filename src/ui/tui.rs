@@ -6,6 +6,7 @@
 //! calls [`run`] for a single screen). The terminal is restored however the session ends.
 
 pub mod event;
+pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;

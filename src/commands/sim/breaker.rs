@@ -18,7 +18,10 @@ use crate::engine::script::{self, Run, Script, StepReport};
 use crate::engine::window::WindowConfig;
 
 /// Runs `patterns sim breaker`.
-pub fn run(args: SimBreakerArgs, _global: &Global) -> Outcome {
+pub fn run(args: SimBreakerArgs, global: &Global) -> Outcome {
+    if super::stepper::wanted(&args, global)? {
+        return super::stepper::run(&args);
+    }
     let (preset, config) = breaker_config(&args.breaker)?;
     let Some(text) = args.script else {
         return Err(UsageError::new(NO_SCRIPT).into());
@@ -242,6 +245,7 @@ fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S], widths: &[usize]) {
     out.push('\n');
 }
 
-const NO_SCRIPT: &str = "the interactive stepper is not available yet; pass '--script' with \
+const NO_SCRIPT: &str = "without '--script', 'sim breaker' opens the interactive stepper, which \
+needs a terminal on stdin and stdout; here, pass '--script' with \
 whitespace-separated steps: 'NF' / 'NS' (N failing / succeeding calls), 'NF@DUR' / 'NS@DUR' \
 (calls taking DUR each), '+DUR' (the clock advances), e.g. --script '4F 1S 5F +31s 2S 1F'";

@@ -1,0 +1,5 @@
+//! Session state machines (learning flow, exam, lab, review): plain structs driven by
+//! `handle(input) -> effects`, testable without a terminal. They compute nothing the engine
+//! should compute and draw nothing: the front ends in `ui` read them and render.
+
+pub mod lab;
