@@ -258,6 +258,32 @@ impl Item {
         }
     }
 
+    /// An answer the grader accepts as correct, in the form a learner would type it (for
+    /// tune: the author's example). `None` for a reflection. Tests and benches use it to
+    /// answer through the front ends without hard-coding keys.
+    pub fn right_answer(&self) -> Option<String> {
+        match (&self.key, self.exercise.kind()) {
+            (Key::Choice(key), _) => Some(
+                key.iter()
+                    .map(|&i| letter(i).to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (Key::Numeric, Some(Kind::Numeric(numeric))) => Some(numeric.answer.to_string()),
+            (Key::Text, Some(Kind::Text(text))) => text.accepted.first().cloned(),
+            (Key::States(states), _) => Some(join_states(states)),
+            (Key::Ceilings(ceilings), _) => Some(join_durations(ceilings)),
+            (Key::Tune, Some(Kind::Tune(tune))) => Some(
+                tune.example
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            _ => None,
+        }
+    }
+
     /// Grades `answer`. `Err` when the answer is malformed: the learner answers again.
     pub fn grade(&self, answer: &str) -> Result<Graded, AnswerError> {
         let (verdict, message) = match (&self.key, self.exercise.kind()) {

@@ -311,3 +311,24 @@ fn hints_reveal_tiers_in_order() {
     while hints.next(&item).is_some() {}
     assert_eq!(hints.used() as usize, item.hints().len());
 }
+
+#[test]
+fn right_answers_grade_correct_for_every_bundled_item() {
+    let module = bundled();
+    for exercise in &module.bank.exercises {
+        for seed in 0..5 {
+            let item = Item::new(exercise, seed).expect("item");
+            let Some(answer) = item.right_answer() else {
+                continue;
+            };
+            let graded = item.grade(&answer).expect("the right answer parses");
+            assert_eq!(graded.verdict, Verdict::Correct, "{}: {answer}", item.id());
+        }
+    }
+    let tune = Item::new(&tune_exercise(), 1).expect("item");
+    let answer = tune.right_answer().expect("example");
+    assert_eq!(
+        tune.grade(&answer).expect("parses").verdict,
+        Verdict::Correct
+    );
+}
