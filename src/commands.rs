@@ -2,9 +2,12 @@
 //! and owns the error-to-exit-code mapping.
 
 pub mod check;
+pub mod exam;
+pub mod learn;
 pub mod list;
 pub mod new;
 pub mod progress;
+pub mod review;
 pub mod schema;
 pub mod sim;
 
@@ -40,6 +43,9 @@ pub fn run(cli: Cli) -> Outcome {
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Progress(args) => progress::run(args, &cli.global),
+        Command::Learn(args) => learn::run(&args, &cli.global),
+        Command::Exam(args) => exam::run(&args, &cli.global),
+        Command::Review => review::run(&cli.global),
     }
 }
 
