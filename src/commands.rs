@@ -32,8 +32,11 @@ pub type Outcome = miette::Result<ExitCode>;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Outcome {
-    // No subcommand: the module list (the TUI list arrives with issue 4).
+    // No subcommand: the module list, as a screen on a terminal, else as the table.
     let Some(command) = cli.command else {
+        if !learn::plain_mode(&cli.global) {
+            return learn::browse(&cli.global);
+        }
         return list::run(&crate::cli::ListArgs { json: false }, &cli.global);
     };
     match command {

@@ -215,7 +215,7 @@ impl Item {
                 format!("name=value for: {}", names.join(" "))
             }
             (Key::Reflection, _) => "your own words (saved to your journal)".into(),
-            _ => "a short answer".into(),
+            _ => "a word or a short phrase".into(),
         }
     }
 

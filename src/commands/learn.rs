@@ -17,13 +17,65 @@ use crate::session::learn::Learn;
 use crate::session::record::Recorder;
 use crate::ui::plain::console::Console;
 use crate::ui::plain::flow::{self, Ending};
+use crate::ui::tui::screens::learn::{LearnOutcome, LearnScreen};
+use crate::ui::tui::screens::modules::{ModuleEntry, ModulesScreen};
+use crate::ui::tui::{self, Exit, Theme};
 
 pub fn run(args: &LearnArgs, global: &Global) -> Outcome {
     let library = super::list::load_library(global);
     let module = find_module(&library, &args.module)?;
+    learn(module, args.block, global)
+}
+
+/// `patterns` with no arguments on a terminal: the module list; Enter opens `learn`.
+pub fn browse(global: &Global) -> Outcome {
+    let library = super::list::load_library(global);
+    let (_, record) = open_record();
+    let entries: Vec<ModuleEntry> = library
+        .modules()
+        .iter()
+        .map(|m| {
+            let p = crate::progress::summary_for(&record, m.id(), now());
+            let progress = if p == crate::progress::ModuleProgress::default() {
+                "not started".to_owned()
+            } else {
+                let mut text = format!("{}/{} blocks", p.blocks_completed, m.module.blocks.len());
+                if let Some(best) = &p.best_exam {
+                    text.push_str(&format!(", exam {}%", best.percent));
+                }
+                text
+            };
+            ModuleEntry {
+                id: m.id().to_owned(),
+                title: m.module.title.clone(),
+                difficulty: m.module.difficulty.as_str().to_owned(),
+                minutes: m.minutes(),
+                progress,
+            }
+        })
+        .collect();
+    let mut screen = ModulesScreen::new(entries, Theme::from_env());
+    let exit = tui::run(&mut screen).map_err(terminal_error)?;
+    let Exit::Done(Some(id)) = exit else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let module = find_module(&library, &id)?;
+    learn(module, None, global)
+}
+
+/// Whether to use the line-based front end: `--plain`, or stdin / stdout not a terminal.
+pub(crate) fn plain_mode(global: &Global) -> bool {
+    global.plain || !io::stdin().is_terminal() || !io::stdout().is_terminal()
+}
+
+pub(crate) fn terminal_error(error: io::Error) -> miette::Report {
+    miette::miette!("The terminal UI failed: {error}; try --plain")
+}
+
+fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
     let (mut recorder, record) = open_record();
     let progress = record.module(module.id());
-    let start = match args.block {
+    let start = match block {
         Some(n) => block_index(&module, n)?,
         None => progress
             .and_then(|p| p.current_block.as_deref())
@@ -34,6 +86,30 @@ pub fn run(args: &LearnArgs, global: &Global) -> Outcome {
         .map(|p| p.blocks_completed.iter().map(|b| b.block.clone()).collect())
         .unwrap_or_default();
     let mut session = Learn::new(module.clone(), start, now().secs());
+    if !plain_mode(global) {
+        let mut screen = LearnScreen::new(session, recorder, now, Theme::from_env(), done);
+        let exit = tui::run(&mut screen).map_err(terminal_error)?;
+        let message = match exit {
+            Exit::Done(LearnOutcome::Finished) => format!(
+                "You finished '{}'. Take the exam: patterns exam {}\n",
+                module.module.title,
+                module.id()
+            ),
+            Exit::Done(LearnOutcome::Back) | Exit::Interrupted => {
+                let place = match screen.session().block() {
+                    Some((index, block)) => format!("block {} '{}'", index + 1, block.title),
+                    None => "the overview".to_owned(),
+                };
+                format!(
+                    "Saved. You stopped in {place}; 'patterns learn {}' resumes there.\n",
+                    module.id()
+                )
+            }
+        };
+        super::print(&message)?;
+        warn_unsaved(screen.recorder());
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut console = console();
     let mut save = |event| recorder.record(event, now());
     let ending = flow::learn(&mut console, &mut session, &done, &mut save).map_err(io_error)?;
