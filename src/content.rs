@@ -2,6 +2,11 @@
 //! binary and from directories ([`load`], [`bundled`]), validation with precise diagnostics
 //! ([`validate`], [`diagnostic`]), the JSON Schema ([`schema`]) and the scaffold ([`scaffold`]).
 //!
+//! Files: `modules/<id>/module.yaml` (+ its Markdown) and `exercises/<id>.yaml` under a
+//! content root. Every file starts with `# yaml-language-server: $schema=<path>`; by
+//! convention the schema is `schema.json` at the content root (`patterns new` writes it when
+//! missing), so modules use `../../schema.json` and banks `../schema.json`.
+//!
 //! Invariant: content is untrusted. Files are size-limited, text is sanitized at load,
 //! Markdown paths stay inside their module's folder, and nothing here panics on bad input.
 

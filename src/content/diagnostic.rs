@@ -69,12 +69,15 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = String::new();
+        // Paths and messages can quote content; nothing raw reaches the terminal.
+        let path = sanitize(&self.path);
+        let message = sanitize(&self.message);
         match self.loc {
             Some(loc) => {
                 let _ = writeln!(
                     out,
-                    "{}:{}:{}: {severity}: {}",
-                    self.path, loc.line, loc.col, self.message
+                    "{path}:{}:{}: {severity}: {message}",
+                    loc.line, loc.col
                 );
                 if let Some(line) = source.and_then(|s| s.lines().nth(loc.line as usize - 1)) {
                     let (shown, caret) = excerpt(line, loc.col as usize);
@@ -85,11 +88,11 @@ impl Diagnostic {
                 }
             }
             None => {
-                let _ = writeln!(out, "{}: {severity}: {}", self.path, self.message);
+                let _ = writeln!(out, "{path}: {severity}: {message}");
             }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "hint: {hint}");
+            let _ = writeln!(out, "hint: {}", sanitize(hint));
         }
         out
     }
@@ -136,20 +139,32 @@ pub fn did_you_mean<'a>(
     closest(word, candidates).map(|c| format!("did you mean '{c}'?"))
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters (optimal string alignment: insertions, deletions,
+/// substitutions and swaps of neighbours each count one), so 'trcae' is one edit from 'trace'.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in d.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -161,6 +176,7 @@ mod tests {
         assert_eq!(edit_distance("minuts", "minutes"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("trcae", "trace"), 1);
     }
 
     #[test]

@@ -26,6 +26,15 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// [`sanitize`] for an owned string: returns it unchanged (no copy) when it is clean.
+pub fn sanitize_owned(text: String) -> String {
+    if text.chars().any(is_unwanted) {
+        sanitize(&text)
+    } else {
+        text
+    }
+}
+
 fn is_unwanted(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}'
 }

@@ -11,20 +11,29 @@ use std::time::Duration;
 
 use crate::engine::backoff::{BackoffConfig, Jitter};
 use crate::engine::breaker::{BreakerConfig, HalfOpenTransition, State};
-use crate::engine::budget::RetryBudgetConfig;
 use crate::engine::duration::format_duration;
 use crate::engine::preset::{BreakerOverrides, Preset};
-use crate::engine::rng::Rng;
 use crate::engine::script::{self, Script};
-use crate::engine::storm::Strategy;
-use crate::engine::storm::outage::{self, OutageConfig, OutageRun};
 use crate::engine::window::WindowConfig;
 
 use super::model::{
-    BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Metric, OutageSpec, Param, ParamValue,
-    PresetName, Quantity, StateName, Timespan, Tune, WindowSpec,
+    BackoffSpec, BreakerSpec, JitterName, Kind, ParamValue, PresetName, StateName, Timespan,
+    WindowSpec,
 };
-use super::validate::{Depth, ParamValues};
+use super::validate::Depth;
+
+mod params;
+mod tune;
+
+pub use params::{
+    draw, extreme_variants, instantiate, param_values, placeholders, script_of, set_backoff,
+    set_breaker, settable, substitute,
+};
+use tune::check_tune;
+pub use tune::{GoalResult, TuneOutcome, metric_name, outage_config, simulate_tune};
+
+/// Values drawn for parameters, by name.
+pub type ParamValues = BTreeMap<String, ParamValue>;
 
 /// Why an engine-backed item is wrong, with the field at fault (for the diagnostic's
 /// position) and a hint.
@@ -184,327 +193,6 @@ pub fn backoff_ceilings(spec: &BackoffSpec, attempts: u32) -> Result<Vec<Duratio
     Ok((1..=attempts).map(|n| config.ceiling(n)).collect())
 }
 
-/// The YAML names a parameter may set in an exercise of this kind.
-pub fn settable(kind: Kind) -> Vec<&'static str> {
-    const BREAKER: [&str; 7] = [
-        "failure_threshold",
-        "recovery_timeout",
-        "success_threshold",
-        "half_open_max_calls",
-        "failure_rate",
-        "min_calls",
-        "slow_rate",
-    ];
-    const BACKOFF: [&str; 4] = ["base", "multiplier", "cap", "jitter"];
-    match kind {
-        Kind::StateTrace(_) => BREAKER.to_vec(),
-        Kind::BackoffSchedule(_) => {
-            let mut names = BACKOFF.to_vec();
-            names.push("attempts");
-            names
-        }
-        Kind::Tune(tune) if tune.outage.is_some() => {
-            let mut names = BACKOFF.to_vec();
-            names.push("max_attempts");
-            names
-        }
-        Kind::Tune(_) => BREAKER.to_vec(),
-        _ => Vec::new(),
-    }
-}
-
-/// The script of a kind that has one.
-pub fn script_of(kind: Kind<'_>) -> Option<&str> {
-    match kind {
-        Kind::StateTrace(trace) => Some(&trace.script),
-        Kind::Tune(tune) => tune.script.as_deref(),
-        _ => None,
-    }
-}
-
-/// The `{name}` placeholders in `text`.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            names.push(name);
-        }
-        rest = &after[end..];
-    }
-    names
-}
-
-/// Replaces `{name}` placeholders with the values.
-pub fn substitute(text: &str, values: &ParamValues) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
-    }
-    out
-}
-
-/// The values a parameter can take: every value for short ranges, else the range's ends and
-/// the values in between by step. Errors describe an unusable range.
-pub fn param_values(param: &Param) -> Result<Vec<ParamValue>, String> {
-    if !param.one_of.is_empty() {
-        if param.min.is_some() || param.max.is_some() {
-            return Err("give either 'one_of' or 'min'/'max', not both".into());
-        }
-        let sort = param.one_of[0].sort();
-        if param.one_of.iter().any(|v| v.sort() != sort) {
-            return Err("mixes numbers, durations and names in 'one_of'".into());
-        }
-        return Ok(param.one_of.clone());
-    }
-    let (Some(min), Some(max)) = (&param.min, &param.max) else {
-        return Err("needs 'min' and 'max' (or 'one_of')".into());
-    };
-    match (min, max) {
-        (ParamValue::Number(lo), ParamValue::Number(hi)) => {
-            let step = match &param.step {
-                None => 1.0,
-                Some(ParamValue::Number(step)) => *step,
-                Some(other) => {
-                    return Err(format!(
-                        "step is {} but the range holds numbers",
-                        other.sort()
-                    ));
-                }
-            };
-            range(*lo, *hi, step, ParamValue::Number)
-        }
-        (ParamValue::Duration(lo), ParamValue::Duration(hi)) => {
-            let step = match &param.step {
-                None => 1000.0,
-                Some(ParamValue::Duration(step)) => step.get().as_secs_f64() * 1000.0,
-                Some(other) => {
-                    return Err(format!(
-                        "step is {} but the range holds durations",
-                        other.sort()
-                    ));
-                }
-            };
-            let ms = |d: &Timespan| d.get().as_secs_f64() * 1000.0;
-            range(ms(lo), ms(hi), step, |x| {
-                ParamValue::Duration(Timespan(Duration::from_secs_f64(x / 1000.0)))
-            })
-        }
-        (ParamValue::Name(_), _) | (_, ParamValue::Name(_)) => {
-            Err("a range needs numbers or durations; list names under 'one_of'".into())
-        }
-        (lo, hi) => Err(format!("min is {} but max is {}", lo.sort(), hi.sort())),
-    }
-}
-
-fn range(
-    lo: f64,
-    hi: f64,
-    step: f64,
-    make: impl Fn(f64) -> ParamValue,
-) -> Result<Vec<ParamValue>, String> {
-    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
-        return Err(format!(
-            "min must not be above max ({} > {})",
-            make(lo),
-            make(hi)
-        ));
-    }
-    if !(step.is_finite() && step > 0.0) {
-        return Err("step must be above 0".into());
-    }
-    let count = ((hi - lo) / step).floor() + 1.0;
-    if count > 10_000.0 {
-        return Err("the range holds more than 10000 values; use a larger step".into());
-    }
-    Ok((0..count as u32)
-        .map(|i| make(lo + f64::from(i) * step))
-        .collect())
-}
-
-/// Draws one value per parameter with the engine's seeded RNG: the same seed gives the same
-/// variant everywhere.
-pub fn draw(exercise: &Exercise, seed: u64) -> Result<ParamValues, String> {
-    let mut rng = Rng::seeded(seed);
-    let mut values = BTreeMap::new();
-    for (name, param) in &exercise.params {
-        let choices = param_values(param).map_err(|e| format!("parameter '{name}': {e}"))?;
-        let index = (rng.next_u64() % choices.len() as u64) as usize;
-        values.insert(name.clone(), choices[index].clone());
-    }
-    Ok(values)
-}
-
-/// The concrete exercise for `values`: placeholders replaced in the prompt and the script,
-/// settings named by parameters set. Errors name a value that does not fit its setting.
-pub fn instantiate(exercise: &Exercise, values: &ParamValues) -> Result<Exercise, ItemError> {
-    let mut out = exercise.clone();
-    out.prompt = substitute(&exercise.prompt, values);
-    if let Some(trace) = &mut out.state_trace {
-        trace.script = substitute(&trace.script, values);
-        for (name, value) in values {
-            set_breaker(&mut trace.breaker, name, value)?;
-        }
-    }
-    if let Some(schedule) = &mut out.backoff_schedule {
-        for (name, value) in values {
-            if name == "attempts" {
-                schedule.attempts = whole(name, value)?;
-            } else {
-                set_backoff(&mut schedule.backoff, name, value)?;
-            }
-        }
-    }
-    if let Some(tune) = &mut out.tune {
-        tune.script = tune.script.as_ref().map(|s| substitute(s, values));
-    }
-    out.params.clear();
-    Ok(out)
-}
-
-fn whole(name: &str, value: &ParamValue) -> Result<u32, ItemError> {
-    match value {
-        ParamValue::Number(x) if x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX) => {
-            Ok(*x as u32)
-        }
-        other => Err(ItemError::new(
-            "params",
-            format!("parameter '{name}' is '{other}' but must be a whole number"),
-        )),
-    }
-}
-
-fn number(name: &str, value: &ParamValue) -> Result<f64, ItemError> {
-    match value {
-        ParamValue::Number(x) => Ok(*x),
-        other => Err(ItemError::new(
-            "params",
-            format!("parameter '{name}' is '{other}' but must be a number"),
-        )),
-    }
-}
-
-fn span(name: &str, value: &ParamValue) -> Result<Timespan, ItemError> {
-    match value {
-        ParamValue::Duration(d) => Ok(*d),
-        other => Err(ItemError::new(
-            "params",
-            format!("parameter '{name}' is '{other}' but must be a duration, e.g. '30s'"),
-        )),
-    }
-}
-
-/// Sets the breaker setting `name` (ignores names that are not breaker settings).
-pub fn set_breaker(
-    spec: &mut BreakerSpec,
-    name: &str,
-    value: &ParamValue,
-) -> Result<(), ItemError> {
-    match name {
-        "failure_threshold" => spec.failure_threshold = Some(whole(name, value)?),
-        "recovery_timeout" => spec.recovery_timeout = Some(span(name, value)?),
-        "success_threshold" => spec.success_threshold = Some(whole(name, value)?),
-        "half_open_max_calls" => spec.half_open_max_calls = Some(whole(name, value)?),
-        "failure_rate" => spec.failure_rate = Some(number(name, value)?),
-        "min_calls" => spec.min_calls = Some(whole(name, value)?),
-        "slow_rate" => spec.slow_rate = Some(number(name, value)?),
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Sets the backoff setting `name` (ignores names that are not backoff settings).
-pub fn set_backoff(
-    spec: &mut BackoffSpec,
-    name: &str,
-    value: &ParamValue,
-) -> Result<(), ItemError> {
-    match name {
-        "base" => spec.base = Some(span(name, value)?),
-        "cap" => spec.cap = Some(span(name, value)?),
-        "multiplier" => spec.multiplier = Some(number(name, value)?),
-        "jitter" => {
-            let ParamValue::Name(text) = value else {
-                return Err(ItemError::new(
-                    "params",
-                    format!("parameter 'jitter' is '{value}' but must be a jitter name"),
-                ));
-            };
-            let jitter = match text.as_str() {
-                "none" => JitterName::None,
-                "full" => JitterName::Full,
-                "equal" => JitterName::Equal,
-                "decorrelated" => JitterName::Decorrelated,
-                "proportional" => JitterName::Proportional,
-                other => {
-                    return Err(ItemError::new(
-                        "params",
-                        format!(
-                            "unknown jitter '{other}'; choose none, full, equal, decorrelated or proportional"
-                        ),
-                    ));
-                }
-            };
-            spec.jitter = Some(jitter);
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Concrete variants to check a parametric exercise with: all parameters at their lowest,
-/// all at their highest, and (for up to three parameters) every mix of the two.
-/// A plain exercise gives itself.
-pub fn extreme_variants(exercise: &Exercise) -> Result<Vec<(ParamValues, Exercise)>, ItemError> {
-    if exercise.params.is_empty() {
-        return Ok(vec![(BTreeMap::new(), exercise.clone())]);
-    }
-    let mut ends: Vec<(&String, Vec<ParamValue>)> = Vec::new();
-    for (name, param) in &exercise.params {
-        let values = param_values(param).map_err(|e| ItemError::new("params", e))?;
-        let mut pair = vec![values[0].clone()];
-        if let Some(last) = values.last().filter(|last| **last != values[0]) {
-            pair.push(last.clone());
-        }
-        ends.push((name, pair));
-    }
-    let mut combos: Vec<ParamValues> = vec![BTreeMap::new()];
-    if ends.len() <= 3 {
-        for (name, pair) in &ends {
-            combos = combos
-                .into_iter()
-                .flat_map(|combo| {
-                    pair.iter().map(move |value| {
-                        let mut next = combo.clone();
-                        next.insert((*name).clone(), value.clone());
-                        next
-                    })
-                })
-                .collect();
-        }
-    } else {
-        let pick = |last: bool| -> ParamValues {
-            ends.iter()
-                .map(|(name, pair)| {
-                    let value = if last { pair.last() } else { pair.first() };
-                    (
-                        (*name).clone(),
-                        value.cloned().unwrap_or(ParamValue::Number(0.0)),
-                    )
-                })
-                .collect()
-        };
-        combos = vec![pick(false), pick(true)];
-    }
-    combos
-        .into_iter()
-        .map(|values| instantiate(exercise, &values).map(|ex| (values, ex)))
-        .collect()
-}
-
 /// Checks one concrete engine-backed item: its scenario runs, an authored `expect` agrees
 /// with the engine, a tune's example meets its goals (at [`Depth::Full`]).
 pub fn check_item(kind: Kind, depth: Depth) -> Result<(), ItemError> {
@@ -584,320 +272,9 @@ fn first_difference(expected: usize, engine: usize, first: Option<usize>) -> Str
     }
 }
 
-/// A tune scenario's outcome for one choice of parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TuneOutcome {
-    /// Every metric the scenario measured.
-    pub metrics: BTreeMap<&'static str, f64>,
-    /// Each goal with the measured value and whether it held.
-    pub goals: Vec<GoalResult>,
-}
-
-impl TuneOutcome {
-    /// Whether every goal held.
-    pub fn passed(&self) -> bool {
-        self.goals.iter().all(|g| g.met)
-    }
-}
-
-/// One goal's verdict.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoalResult {
-    pub metric: Metric,
-    /// The measured value (durations in milliseconds); `None` if it never happened (e.g.
-    /// the breaker never opened).
-    pub value: Option<f64>,
-    pub met: bool,
-    /// e.g. "failed = 12, goal: at most 10".
-    pub summary: String,
-}
-
-fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
-    let outage = tune.outage.is_some();
-    if outage == tune.script.is_some() || (!outage && tune.breaker.is_none()) {
-        return Err(ItemError::new(
-            "parameters",
-            "a tune scenario is either 'breaker' + 'script', or 'outage' (+ 'backoff')",
-        )
-        .with_hint("give exactly one of the two"));
-    }
-    if tune.parameters.is_empty() {
-        return Err(ItemError::new("parameters", "no parameters to tune")
-            .with_hint("name at least one setting, e.g. failure_threshold: {min: 1, max: 20}"));
-    }
-    let settable = settable(Kind::Tune(tune));
-    for (name, param) in &tune.parameters {
-        if !settable.contains(&name.as_str()) {
-            return Err(ItemError::new(
-                "parameters",
-                format!("'{name}' is not a setting of this scenario"),
-            )
-            .with_hint(format!("tunable settings: {}", settable.join(", "))));
-        }
-        param_values(param)
-            .map_err(|e| ItemError::new("parameters", format!("parameter '{name}': {e}")))?;
-        let Some(value) = tune.example.get(name) else {
-            return Err(ItemError::new(
-                "example",
-                format!("the example gives no value for '{name}'"),
-            )
-            .with_hint("give the example a value for every parameter"));
-        };
-        if !within(param, value) {
-            return Err(ItemError::new(
-                "example",
-                format!("the example's {name} '{value}' is outside its range"),
-            ));
-        }
-    }
-    if let Some(extra) = tune
-        .example
-        .keys()
-        .find(|k| !tune.parameters.contains_key(*k))
-    {
-        return Err(ItemError::new(
-            "example",
-            format!("the example sets '{extra}', which is not a parameter"),
-        ));
-    }
-    if tune.goals.is_empty() {
-        return Err(ItemError::new("goals", "no goals")
-            .with_hint("add at least one goal, e.g. {metric: failed, at_most: 10}"));
-    }
-    for goal in &tune.goals {
-        if goal.metric.is_outage() != outage {
-            return Err(ItemError::new(
-                "goals",
-                format!(
-                    "metric '{}' does not belong to this scenario",
-                    metric_name(goal.metric)
-                ),
-            ));
-        }
-        if goal.at_most.is_none() && goal.at_least.is_none() {
-            return Err(ItemError::new(
-                "goals",
-                format!("the goal on '{}' has no bound", metric_name(goal.metric)),
-            )
-            .with_hint("add 'at_most' or 'at_least'"));
-        }
-        for bound in [goal.at_most, goal.at_least].into_iter().flatten() {
-            if bound.is_duration() != goal.metric.is_duration() {
-                return Err(ItemError::new(
-                    "goals",
-                    format!(
-                        "the bound '{bound}' on '{}' must be {}",
-                        metric_name(goal.metric),
-                        if goal.metric.is_duration() {
-                            "a duration"
-                        } else {
-                            "a number"
-                        }
-                    ),
-                ));
-            }
-        }
-    }
-    if depth == Depth::Full {
-        let outcome = simulate_tune(tune, &tune.example)?;
-        if !outcome.passed() {
-            let failed: Vec<&str> = outcome
-                .goals
-                .iter()
-                .filter(|g| !g.met)
-                .map(|g| g.summary.as_str())
-                .collect();
-            return Err(ItemError::new(
-                "example",
-                format!("the example does not meet the goals: {}", failed.join("; ")),
-            )
-            .with_hint("change the example (or the goals) so that at least one answer passes"));
-        }
-    }
-    Ok(())
-}
-
-fn within(param: &Param, value: &ParamValue) -> bool {
-    if !param.one_of.is_empty() {
-        return param.one_of.contains(value);
-    }
-    match (
-        value.quantity(),
-        param.min.as_ref().and_then(ParamValue::quantity),
-        param.max.as_ref().and_then(ParamValue::quantity),
-    ) {
-        (Some(v), Some(lo), Some(hi)) => {
-            v.is_duration() == lo.is_duration()
-                && v.as_f64() >= lo.as_f64()
-                && v.as_f64() <= hi.as_f64()
-        }
-        _ => false,
-    }
-}
-
-/// The YAML name of a metric.
-pub fn metric_name(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Failed => "failed",
-        Metric::Rejected => "rejected",
-        Metric::Succeeded => "succeeded",
-        Metric::OpenedAfter => "opened_after",
-        Metric::CallsDuringOutage => "calls_during_outage",
-        Metric::PeakLoad => "peak_load",
-        Metric::DrainTime => "drain_time",
-        Metric::GivenUp => "given_up",
-        Metric::Amplification => "amplification",
-        Metric::SuccessRate => "success_rate",
-    }
-}
-
-/// Simulates `tune` with the learner's `choice` of parameters and judges every goal.
-pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, ItemError> {
-    let metrics = match (&tune.breaker, &tune.script) {
-        (Some(breaker), Some(script)) => {
-            let mut spec = breaker.clone();
-            for (name, value) in choice {
-                set_breaker(&mut spec, name, value)?;
-            }
-            breaker_metrics(&breaker_run(&spec, script)?)
-        }
-        _ => {
-            let Some(spec) = &tune.outage else {
-                return Err(ItemError::new(
-                    "outage",
-                    "the scenario has neither a breaker script nor an outage",
-                ));
-            };
-            let mut backoff = tune.backoff.clone().unwrap_or_default();
-            let mut max_attempts = spec.max_attempts;
-            for (name, value) in choice {
-                if name == "max_attempts" {
-                    max_attempts = Some(whole(name, value)?);
-                } else {
-                    set_backoff(&mut backoff, name, value)?;
-                }
-            }
-            let (config, seed) = outage_config(spec, &backoff, max_attempts)?;
-            let run = outage::simulate(&config, seed)
-                .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
-            outage_metrics(&run)
-        }
-    };
-    let goals = tune
-        .goals
-        .iter()
-        .map(|goal| {
-            let value = metrics.get(metric_name(goal.metric)).copied();
-            let bound_ok = |bound: Option<Quantity>, holds: fn(f64, f64) -> bool| {
-                bound.is_none_or(|b| value.is_some_and(|v| holds(v, b.as_f64())))
-            };
-            let met =
-                bound_ok(goal.at_most, |v, b| v <= b) && bound_ok(goal.at_least, |v, b| v >= b);
-            let shown = match value {
-                None => "never".to_owned(),
-                Some(v) if goal.metric.is_duration() => {
-                    format_duration(Duration::from_secs_f64(v / 1000.0))
-                }
-                Some(v) => {
-                    let text = format!("{v:.3}");
-                    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-                }
-            };
-            let mut bounds = Vec::new();
-            if let Some(b) = goal.at_most {
-                bounds.push(format!("at most {b}"));
-            }
-            if let Some(b) = goal.at_least {
-                bounds.push(format!("at least {b}"));
-            }
-            GoalResult {
-                metric: goal.metric,
-                value,
-                met,
-                summary: format!(
-                    "{} = {shown}, goal: {}",
-                    metric_name(goal.metric),
-                    bounds.join(" and ")
-                ),
-            }
-        })
-        .collect();
-    Ok(TuneOutcome { metrics, goals })
-}
-
-/// The engine config of an outage scenario: `patterns sim storm --scenario outage`'s
-/// defaults, the spec's values on top, the backoff's jitter as the strategy.
-pub fn outage_config(
-    spec: &OutageSpec,
-    backoff: &BackoffSpec,
-    max_attempts: Option<u32>,
-) -> Result<(OutageConfig, u64), ItemError> {
-    let backoff = backoff_config(backoff)?;
-    let mut config = OutageConfig::standard(Strategy::from_jitter(backoff.jitter));
-    config.backoff = backoff;
-    config.outage = spec.outage.get();
-    if let Some(clients) = spec.clients {
-        config.clients = clients;
-    }
-    if let Some(rate) = spec.rate {
-        config.rate = rate;
-    }
-    if let Some(duration) = spec.duration {
-        config.duration = duration.get();
-    }
-    if spec.capacity.is_some() {
-        config.capacity = spec.capacity;
-    }
-    if let Some(n) = max_attempts.or(spec.max_attempts) {
-        config.max_attempts = n;
-    }
-    if let Some(budget) = &spec.budget {
-        config.budget = Some(
-            RetryBudgetConfig::parse(budget)
-                .map_err(|e| ItemError::new("outage", format!("budget: {e}")))?,
-        );
-    }
-    if let Some(breaker) = &spec.breaker {
-        config.breaker = Some(breaker_config(breaker)?);
-    }
-    config
-        .validate()
-        .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
-    Ok((config, spec.seed.unwrap_or(1)))
-}
-
-fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
-    let mut metrics = BTreeMap::new();
-    metrics.insert("calls_during_outage", run.calls_during_outage as f64);
-    metrics.insert("peak_load", run.peak_calls_per_s as f64);
-    metrics.insert("given_up", run.given_up as f64);
-    metrics.insert("amplification", run.amplification());
-    metrics.insert("success_rate", run.success_ratio());
-    if let Some(drain) = run.time_to_drain {
-        metrics.insert("drain_time", drain.as_secs_f64() * 1000.0);
-    }
-    metrics
-}
-
-fn breaker_metrics(run: &script::Run) -> BTreeMap<&'static str, f64> {
-    let mut metrics = BTreeMap::new();
-    metrics.insert("failed", run.stats.failed as f64);
-    metrics.insert("rejected", run.stats.rejected as f64);
-    metrics.insert("succeeded", run.stats.succeeded as f64);
-    let opened = run
-        .steps
-        .iter()
-        .flat_map(|s| &s.transitions)
-        .find(|t| t.to == State::Open)
-        .map(|t| t.at.as_secs_f64() * 1000.0);
-    if let Some(at) = opened {
-        metrics.insert("opened_after", at);
-    }
-    metrics
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::model::{Exercise, Goal, Metric, Param, Quantity, StateTrace, Tune};
     use super::*;
 
     fn seed_exam() -> BreakerSpec {
@@ -933,6 +310,103 @@ mod tests {
         assert_eq!(placeholders("{n}F +{wait} {x y} {}"), vec!["n", "wait"]);
         let values: ParamValues = [("n".to_owned(), ParamValue::Number(3.0))].into();
         assert_eq!(substitute("{n}F 1S", &values), "3F 1S");
+    }
+
+    fn variant_exercise() -> Exercise {
+        Exercise {
+            id: "v".into(),
+            prompt: "threshold {failure_threshold}, wait {recovery_timeout}".into(),
+            params: [
+                (
+                    "failure_threshold".to_owned(),
+                    Param {
+                        min: Some(ParamValue::Number(3.0)),
+                        max: Some(ParamValue::Number(6.0)),
+                        ..Param::default()
+                    },
+                ),
+                (
+                    "recovery_timeout".to_owned(),
+                    Param {
+                        min: Some(ParamValue::Duration(Timespan(Duration::from_secs(10)))),
+                        max: Some(ParamValue::Duration(Timespan(Duration::from_secs(40)))),
+                        step: Some(ParamValue::Duration(Timespan(Duration::from_secs(10)))),
+                        ..Param::default()
+                    },
+                ),
+            ]
+            .into(),
+            state_trace: Some(StateTrace {
+                breaker: BreakerSpec::default(),
+                script: "{failure_threshold}F +{recovery_timeout} 1S +1s 2S".into(),
+                expect: None,
+            }),
+            ..Exercise::default()
+        }
+    }
+
+    #[test]
+    fn a_seed_always_draws_the_same_variant() {
+        let exercise = variant_exercise();
+        let a = draw(&exercise, 7).expect("draws");
+        assert_eq!(a, draw(&exercise, 7).expect("draws"));
+        let seeds_differ = (0..20).any(|seed| draw(&exercise, seed).expect("draws") != a);
+        assert!(seeds_differ, "different seeds give different variants");
+    }
+
+    #[test]
+    fn instantiation_sets_the_breaker_and_the_text() {
+        let exercise = variant_exercise();
+        let values: ParamValues = [
+            ("failure_threshold".to_owned(), ParamValue::Number(4.0)),
+            (
+                "recovery_timeout".to_owned(),
+                ParamValue::Duration(Timespan(Duration::from_secs(20))),
+            ),
+        ]
+        .into();
+        let concrete = instantiate(&exercise, &values).expect("fits");
+        assert_eq!(concrete.prompt, "threshold 4, wait 20s");
+        let trace = concrete.state_trace.expect("trace");
+        assert_eq!(trace.script, "4F +20s 1S +1s 2S");
+        assert_eq!(trace.breaker.failure_threshold, Some(4));
+        use StateName::*;
+        assert_eq!(
+            breaker_trace(&trace.breaker, &trace.script).expect("runs"),
+            vec![Open, Open, Open, Open, Closed]
+        );
+        assert!(concrete.params.is_empty());
+    }
+
+    #[test]
+    fn extremes_cover_every_corner() {
+        let variants = extreme_variants(&variant_exercise()).expect("valid");
+        assert_eq!(variants.len(), 4);
+    }
+
+    #[test]
+    fn a_tune_choice_is_judged_by_simulation() {
+        let tune = Tune {
+            breaker: Some(BreakerSpec::default()),
+            script: Some("20S 30F".into()),
+            outage: None,
+            backoff: None,
+            parameters: BTreeMap::new(),
+            goals: vec![Goal {
+                metric: Metric::Failed,
+                at_most: Some(Quantity::Number(10.0)),
+                at_least: None,
+            }],
+            example: BTreeMap::new(),
+        };
+        let pick = |n: f64| -> ParamValues {
+            [("failure_threshold".to_owned(), ParamValue::Number(n))].into()
+        };
+        let low = simulate_tune(&tune, &pick(5.0)).expect("runs");
+        assert!(low.passed(), "{low:?}");
+        let high = simulate_tune(&tune, &pick(20.0)).expect("runs");
+        assert!(!high.passed());
+        assert_eq!(high.goals[0].summary, "failed = 20, goal: at most 10");
     }
 
     #[test]
