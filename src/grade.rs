@@ -13,8 +13,8 @@ use std::time::Duration;
 use crate::content::model::{
     Choice, Exercise, Kind, Numeric, Param, ParamValue, Quantity, StateName, Text, Tolerance, Tune,
 };
+use crate::content::scenario::ParamValues;
 use crate::content::scenario::{self, ItemError};
-use crate::content::validate::ParamValues;
 use crate::engine::duration::format_duration;
 
 pub use parse::AnswerError;

@@ -6,7 +6,7 @@ use patterns::engine::breaker::{BreakerConfig, State};
 use patterns::engine::preset::Preset;
 use patterns::engine::script::Script;
 use patterns::session::lab::{Input, Lab, LabSetup, Prediction};
-use patterns::ui::tui::event::{Exit, LoopOptions, event_loop};
+use patterns::ui::tui::event::{App, Exit, LoopOptions, event_loop};
 use patterns::ui::tui::screens::stepper::Stepper;
 use patterns::ui::tui::theme::{ColorMode, Theme};
 use ratatui::Terminal;
@@ -238,4 +238,40 @@ async fn the_event_loop_drives_the_stepper() {
     );
     assert_eq!(lane.timeline_total(), 5);
     assert_eq!(stepper.lab().script_position(), 1);
+}
+
+/// Every layout at every size from 1x1 up draws without panicking (resizes go anywhere).
+#[test]
+fn any_terminal_size_draws_without_panicking() {
+    let mut help = exam(3);
+    help.update(Input::ToggleHelp);
+    let predicting = {
+        let setup = LabSetup::new("seed", exam_config())
+            .script(Script::parse(EXAM).expect("script"))
+            .prediction(Prediction::Ask);
+        stepper(
+            setup,
+            &[
+                Input::NextScripted,
+                Input::Predict(State::Open),
+                Input::Failure,
+            ],
+        )
+    };
+    let rate = stepper(
+        LabSetup::new("polly", Preset::Polly.config()),
+        &[Input::Failure, Input::SlowFailure],
+    );
+    let screens = [exam(0), exam(5), help, predicting, rate, compare()];
+    let widths = [
+        1, 2, 5, 7, 8, 10, 20, 30, 39, 40, 41, 50, 64, 65, 66, 79, 80, 99, 100, 120, 200,
+    ];
+    let heights = [1, 2, 3, 5, 8, 10, 12, 16, 20, 24, 31, 32, 40, 60];
+    for screen in &screens {
+        for width in widths {
+            for height in heights {
+                draw(screen, width, height);
+            }
+        }
+    }
 }

@@ -6,16 +6,18 @@
 //! the engine's; [`Input::Undo`] restores exactly the state before the last step (lanes,
 //! timelines, script position, score); the lab never reads a clock or the terminal.
 
+mod lane;
+mod setup;
 mod view;
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use crate::engine::breaker::Transition;
-use crate::engine::breaker::{BreakerConfig, CallResult, CircuitBreaker, ConfigError, State};
-use crate::engine::clock::Clock;
-use crate::engine::script::{Action, Runner, Script, Token};
+use crate::engine::breaker::{CallResult, State, Transition};
+use crate::engine::script::{Action, Script, Token};
 
+pub use lane::{EntryKind, Lane, TimelineEntry};
+pub use setup::{LabError, LabSetup, Prediction, TimeStep};
 pub use view::{Counters, RecoveryGauge, WindowGauge};
 
 /// Timeline entries kept per lane (older ones are dropped; their count is kept).
@@ -59,230 +61,6 @@ pub enum Input {
 pub enum LabEffect {
     /// The learner is done with the lab.
     Close,
-}
-
-/// Whether the learner predicts the state before each step.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Prediction {
-    /// Steps run at once.
-    #[default]
-    Off,
-    /// Each step waits for a prediction, then runs and is graded.
-    Ask,
-}
-
-/// How far [`Input::AdvanceTime`] moves the clock.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum TimeStep {
-    /// To the next interesting moment: the first whole millisecond at which an OPEN breaker
-    /// admits a trial call (the earliest over the lanes), else [`DEFAULT_TIME_STEP`].
-    #[default]
-    NextEvent,
-    /// Always by this much.
-    Fixed(Duration),
-}
-
-/// How to build a [`Lab`]: one lane per breaker, an optional script and the options.
-#[derive(Debug, Clone)]
-pub struct LabSetup {
-    /// `(name, config)` per lane; the first is the one predictions and diffs refer to.
-    pub lanes: Vec<(String, BreakerConfig)>,
-    /// Played token by token with [`Input::NextScripted`].
-    pub script: Option<Script>,
-    pub prediction: Prediction,
-    /// How long `S` / `F` calls take; `None`: 1 s over the largest slow-call threshold of the
-    /// lanes, or [`DEFAULT_SLOW_CALL`] when none has one.
-    pub slow_call: Option<Duration>,
-    pub time_step: TimeStep,
-}
-
-impl LabSetup {
-    /// One breaker, no script, no predictions.
-    pub fn new(name: impl Into<String>, config: BreakerConfig) -> Self {
-        Self {
-            lanes: vec![(name.into(), config)],
-            script: None,
-            prediction: Prediction::Off,
-            slow_call: None,
-            time_step: TimeStep::NextEvent,
-        }
-    }
-
-    /// Adds a lane fed the same steps (compare mode).
-    pub fn lane(mut self, name: impl Into<String>, config: BreakerConfig) -> Self {
-        self.lanes.push((name.into(), config));
-        self
-    }
-
-    pub fn script(mut self, script: Script) -> Self {
-        self.script = Some(script);
-        self
-    }
-
-    pub fn prediction(mut self, prediction: Prediction) -> Self {
-        self.prediction = prediction;
-        self
-    }
-}
-
-/// Why a lab could not be built.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LabError {
-    #[error("a lab needs at least one breaker")]
-    NoLanes,
-    #[error("breaker '{lane}': {source}")]
-    Config { lane: String, source: ConfigError },
-}
-
-/// What one timeline entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    Success,
-    Failure,
-    SlowSuccess,
-    SlowFailure,
-    /// A call the breaker refused; it did not run.
-    Rejected,
-    /// The clock moved by this much.
-    Advance(Duration),
-}
-
-/// One call (or clock move) on a lane's timeline, with the clock and state after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimelineEntry {
-    pub at: Duration,
-    pub kind: EntryKind,
-    pub state: State,
-    /// The state changed during this entry.
-    pub transitioned: bool,
-}
-
-/// One breaker of the lab with its clock and what happened to it.
-#[derive(Debug, Clone)]
-pub struct Lane {
-    name: String,
-    runner: Runner,
-    timeline: VecDeque<TimelineEntry>,
-    /// Entries ever made, including those dropped from `timeline`.
-    timeline_total: u64,
-    /// The transitions made during the last step.
-    step_transitions: Vec<Transition>,
-}
-
-impl Lane {
-    fn new(name: String, config: BreakerConfig) -> Result<Self, LabError> {
-        let runner = Runner::new(config).map_err(|source| LabError::Config {
-            lane: name.clone(),
-            source,
-        })?;
-        Ok(Self {
-            name,
-            runner,
-            timeline: VecDeque::new(),
-            timeline_total: 0,
-            step_transitions: Vec::new(),
-        })
-    }
-
-    /// The preset or breaker name this lane was built with.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub fn breaker(&self) -> &CircuitBreaker {
-        self.runner.breaker()
-    }
-
-    /// This lane's clock (lanes differ when one runs a slow call another rejects).
-    pub fn now(&self) -> Duration {
-        self.runner.clock().now()
-    }
-
-    pub fn state(&self) -> State {
-        self.breaker().state()
-    }
-
-    /// The most recent transition, if any.
-    pub fn last_transition(&self) -> Option<&Transition> {
-        self.breaker().transitions().next_back()
-    }
-
-    /// The transitions made during the last step (empty if it changed nothing).
-    pub fn step_transitions(&self) -> &[Transition] {
-        &self.step_transitions
-    }
-
-    /// The most recent entries, oldest first (at most [`TIMELINE_CAPACITY`]).
-    pub fn timeline(&self) -> &VecDeque<TimelineEntry> {
-        &self.timeline
-    }
-
-    /// Entries made since the start, including those no longer held.
-    pub fn timeline_total(&self) -> u64 {
-        self.timeline_total
-    }
-
-    /// Plays one action: a call token call by call (so each gets its timeline entry), or a
-    /// clock move.
-    fn play(&mut self, action: Action) {
-        self.step_transitions.clear();
-        match action {
-            Action::Calls {
-                count,
-                result,
-                duration,
-            } => {
-                let one = Token::from(Action::Calls {
-                    count: 1,
-                    result,
-                    duration,
-                });
-                for _ in 0..count {
-                    let report = self.runner.step(&one);
-                    let kind = match (report.rejected > 0, result, duration.is_zero()) {
-                        (true, _, _) => EntryKind::Rejected,
-                        (false, CallResult::Success, true) => EntryKind::Success,
-                        (false, CallResult::Failure, true) => EntryKind::Failure,
-                        (false, CallResult::Success, false) => EntryKind::SlowSuccess,
-                        (false, CallResult::Failure, false) => EntryKind::SlowFailure,
-                    };
-                    self.push(kind, report.transitions);
-                }
-            }
-            Action::Advance(by) => {
-                let report = self.runner.step(&Token::from(action));
-                self.push(EntryKind::Advance(by), report.transitions);
-            }
-        }
-    }
-
-    fn push(&mut self, kind: EntryKind, transitions: Vec<Transition>) {
-        if self.timeline.len() == TIMELINE_CAPACITY {
-            self.timeline.pop_front();
-        }
-        self.timeline.push_back(TimelineEntry {
-            at: self.now(),
-            kind,
-            state: self.state(),
-            transitioned: !transitions.is_empty(),
-        });
-        self.timeline_total += 1;
-        self.step_transitions.extend(transitions);
-    }
-
-    /// How long until this lane's OPEN breaker admits a trial call, rounded up to a whole
-    /// millisecond; `None` when it is not OPEN or the moment has passed.
-    fn until_trial(&self) -> Option<Duration> {
-        let (_, due) = self.breaker().open_since()?;
-        let due = ceil_millis(due?);
-        let now = self.now();
-        (due > now).then(|| due - now)
-    }
-}
-
-fn ceil_millis(d: Duration) -> Duration {
-    let millis = d.as_nanos().div_ceil(1_000_000);
-    Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
 }
 
 /// Where a step came from.
@@ -389,7 +167,7 @@ impl Lab {
         }
         let slow_call = setup
             .slow_call
-            .unwrap_or_else(|| default_slow_call(&setup.lanes));
+            .unwrap_or_else(|| setup::default_slow_call(&setup.lanes));
         let lanes = setup
             .lanes
             .into_iter()
@@ -479,7 +257,7 @@ impl Lab {
             token: token.text,
             predicted,
             actual: first.state(),
-            transitions: first.step_transitions.clone(),
+            transitions: first.step_transitions().to_vec(),
         };
         let score = &mut self.core.score;
         score.answered += 1;
@@ -608,16 +386,6 @@ impl Lab {
     pub fn slow_call(&self) -> Duration {
         self.slow_call
     }
-}
-
-fn default_slow_call(lanes: &[(String, BreakerConfig)]) -> Duration {
-    lanes
-        .iter()
-        .filter_map(|(_, config)| config.rate.as_ref()?.slow.as_ref().map(|s| s.slow_call))
-        .max()
-        .map_or(DEFAULT_SLOW_CALL, |threshold| {
-            threshold.saturating_add(Duration::from_secs(1))
-        })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::engine::breaker::{HalfOpenTransition, State::*};
+use crate::engine::breaker::{BreakerConfig, HalfOpenTransition, State::*};
 use crate::engine::preset::Preset;
 
 fn secs(n: u64) -> Duration {
@@ -429,5 +429,36 @@ proptest! {
                 prop_assert_eq!(core_text(&lab), before, "{:?} ran no step", input);
             }
         }
+    }
+}
+
+fn any_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (1u32..8, prop_oneof![Just('F'), Just('S')]).prop_map(|(n, c)| format!("{n}{c}")),
+        (1u32..4, prop_oneof![Just('F'), Just('S')], 1u64..3000)
+            .prop_map(|(n, c, ms)| format!("{n}{c}@{ms}ms")),
+        (1u64..90).prop_map(|s| format!("+{s}s")),
+    ]
+}
+
+proptest! {
+    /// Played token by token (and call by call inside a token), the lab ends every step
+    /// where the engine's own script runner does, for every preset.
+    #[test]
+    fn the_lab_agrees_with_the_script_runner(
+        tokens in prop::collection::vec(any_token(), 1..25),
+        preset in prop::sample::select(Preset::ALL.to_vec()),
+    ) {
+        let script = Script::parse(&tokens.join(" ")).unwrap();
+        let expected = crate::engine::script::run(&script, preset.config()).unwrap();
+        let setup = LabSetup::new(preset.name(), preset.config()).script(script);
+        let mut lab = Lab::new(setup).unwrap();
+        for step in &expected.steps {
+            lab.handle(Input::NextScripted);
+            prop_assert_eq!(lab.lane().state(), step.state, "after {}", step.token);
+            prop_assert_eq!(crate::engine::breaker::millis(lab.lane().now()), step.at_ms);
+            prop_assert_eq!(lab.lane().step_transitions(), step.transitions.as_slice());
+        }
+        prop_assert_eq!(lab.lane().breaker().stats(), expected.stats);
     }
 }

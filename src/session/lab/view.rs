@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use crate::engine::breaker::{Comparison, State};
+use crate::engine::breaker::{Comparison, HalfOpenJudgement, State};
 use crate::engine::window::{WindowConfig, WindowTotals};
 
-use super::{Lane, ceil_millis};
+use super::Lane;
+use super::lane::ceil_millis;
 
 /// Counts against their thresholds, for gauges.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +21,8 @@ pub struct Counters {
     /// HALF_OPEN: successful half-open calls.
     pub success_count: u32,
     pub success_threshold: u32,
+    /// Whether half-open calls close the breaker by consecutive successes or as a rate.
+    pub half_open_judgement: HalfOpenJudgement,
     /// HALF_OPEN: calls admitted so far, against the cap if there is one.
     pub half_open_admitted: u32,
     pub half_open_max_calls: Option<u32>,
@@ -77,6 +80,7 @@ impl Lane {
             failure_comparison: config.failure_comparison,
             success_count: breaker.success_count(),
             success_threshold: config.success_threshold,
+            half_open_judgement: config.half_open_judgement,
             half_open_admitted: breaker.half_open_admitted(),
             half_open_max_calls: config.half_open_max_calls,
             window,

@@ -81,6 +81,9 @@ impl Stepper {
     }
 
     fn render_title(&self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
         buf.set_style(area, self.theme.title);
         let lane = self.lab.lane();
         let right = match self.lab.lanes().len() {
@@ -106,6 +109,9 @@ impl Stepper {
     }
 
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
         buf.set_style(area, self.theme.footer);
         let step = format!("+{}", format_duration(self.lab.time_step()));
         let mut hints: Vec<(&str, &str)> = Vec::with_capacity(10);
@@ -286,7 +292,10 @@ impl Stepper {
                 "t",
                 format!("advance the clock +{step} (when OPEN: just past recovery_timeout)"),
             ),
-            ("space", format!("play the script's next step ({next})")),
+            (
+                "space",
+                format!("play the script's next step ({next}); enter or n too"),
+            ),
             ("u", "undo the last step".to_owned()),
             (
                 "c o h",

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
 use super::lab_style;
-use crate::engine::breaker::{State, format_percent};
+use crate::engine::breaker::{HalfOpenJudgement, State, format_percent};
 use crate::engine::duration::format_duration;
 use crate::session::lab::Counters;
 use crate::ui::tui::theme::Theme;
@@ -71,16 +71,30 @@ impl<'a> BreakerGauges<'a> {
                 live: false,
             },
         });
-        rows.push(Row {
-            label: "successes",
-            short_label: "succ",
-            fill: Some(ratio(c.success_count, c.success_threshold)),
-            text: format!(
-                "{} / {} success_threshold (in HALF_OPEN)",
-                c.success_count, c.success_threshold
-            ),
-            short_text: format!("{}/{}", c.success_count, c.success_threshold),
-            live: half_open,
+        rows.push(match c.half_open_judgement {
+            HalfOpenJudgement::Consecutive => Row {
+                label: "successes",
+                short_label: "succ",
+                fill: Some(ratio(c.success_count, c.success_threshold)),
+                text: format!(
+                    "{} / {} success_threshold (in HALF_OPEN)",
+                    c.success_count, c.success_threshold
+                ),
+                short_text: format!("{}/{}", c.success_count, c.success_threshold),
+                live: half_open,
+            },
+            HalfOpenJudgement::Rate => Row {
+                label: "successes",
+                short_label: "succ",
+                fill: None,
+                text: format!(
+                    "{} ok, {} failed (HALF_OPEN calls judged as a rate once all complete)",
+                    c.success_count,
+                    if half_open { c.failure_count } else { 0 }
+                ),
+                short_text: format!("{} ok", c.success_count),
+                live: half_open,
+            },
         });
         if let Some(cap) = c.half_open_max_calls {
             rows.push(Row {

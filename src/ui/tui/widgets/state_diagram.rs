@@ -134,6 +134,9 @@ const HEAVY: Glyphs = Glyphs {
 
 impl Widget for StateDiagram<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
         let states = [State::Closed, State::Open, State::HalfOpen];
         let last = self.breaker.transitions().next_back();
         let marked = last.and_then(Arrow::of);

@@ -78,10 +78,10 @@ impl<'a> Timeline<'a> {
 
 impl Widget for Timeline<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.height < 2 || area.width < 4 {
+        let label_width: u16 = if self.labels { 7 } else { 0 };
+        if area.height < 2 || area.width <= label_width {
             return;
         }
-        let label_width: u16 = if self.labels { 7 } else { 0 };
         if self.labels {
             buf.set_string(area.x, area.y, "calls │", self.theme.dim);
             buf.set_string(area.x, area.y + 1, "state │", self.theme.dim);

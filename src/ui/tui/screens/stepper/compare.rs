@@ -65,15 +65,13 @@ pub fn render(stepper: &Stepper, area: Rect, buf: &mut Buffer) {
                 lab_style::differs(theme),
             ));
         }
-        buf.set_line(badge.x, badge.y, &Line::from(spans), badge.width);
-        let clock = format!(" clock {}", format_duration(lane.now()));
-        buf.set_stringn(
-            badge.x,
-            badge.y + 1,
-            clock,
-            usize::from(badge.width),
-            theme.dim,
-        );
+        let clock = Line::styled(format!(" clock {}", format_duration(lane.now())), theme.dim);
+        for (line, y) in [Line::from(spans), clock]
+            .iter()
+            .zip(badge.top()..badge.bottom())
+        {
+            buf.set_line(badge.x, y, line, badge.width);
+        }
         BreakerGauges::new(&counters, theme).render(indent(meters), buf);
         transition_log(lane, theme, indent(reason), buf);
         let mut line = Timeline::new(lane.timeline(), theme).without_labels();
@@ -82,13 +80,10 @@ pub fn render(stepper: &Stepper, area: Rect, buf: &mut Buffer) {
         }
         line.render(indent(timeline), buf);
     }
-    buf.set_stringn(
-        legend.x + 1,
-        legend.y,
-        LEGEND,
-        usize::from(legend.width.saturating_sub(1)),
-        theme.dim,
-    );
+    if !legend.is_empty() {
+        let room = usize::from(legend.width.saturating_sub(1));
+        buf.set_stringn(legend.x + 1, legend.y, LEGEND, room, theme.dim);
+    }
     status::render(lab, theme, indent(status_area), buf);
     stepper.render_footer(footer, buf);
 }
