@@ -526,8 +526,8 @@ fn grade_ceilings(key: &[Duration], answer: &str) -> Result<(Verdict, String), A
     grade_list(key, &given, "duration", |d| format_duration(*d))
 }
 
-/// `min..max` or `a|b|c`, for the answer form of a tune item.
-fn range_text(param: &Param) -> String {
+/// `min..max` or `a|b|c`: what a tune parameter may be set to.
+pub fn range_text(param: &Param) -> String {
     if !param.one_of.is_empty() {
         return param
             .one_of

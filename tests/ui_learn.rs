@@ -265,3 +265,63 @@ fn exam_results() {
     );
     insta::assert_snapshot!(screen_text(&screen));
 }
+
+#[test]
+fn tune_parameter_form_and_simulated_verdict() {
+    use patterns::grade::Item;
+    use patterns::session::question::Question;
+    use patterns::ui::tui::widgets::question::{AnswerEntry, EntryAction, QuestionView};
+
+    let loaded = Library::load(&[std::path::PathBuf::from("tests/fixtures/valid")]);
+    let module = loaded
+        .library
+        .modules()
+        .iter()
+        .find(|m| m.exercise("tune-threshold").is_some())
+        .expect("the valid fixture has a tune item");
+    let exercise = module.exercise("tune-threshold").expect("tune item");
+    let mut question = Question::new(Item::new(exercise, 1).expect("item"));
+    let mut entry = AnswerEntry::default();
+    let mut submitted = None;
+    for c in ['1', '2', '\n'] {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        if let Some(EntryAction::Submit(text)) =
+            entry.handle(&KeyEvent::new(code, KeyModifiers::NONE), &question.item)
+        {
+            submitted = Some(text);
+        }
+    }
+    let theme = theme();
+    let draw = |question: &Question, entry: &AnswerEntry| {
+        let view = QuestionView {
+            question,
+            entry,
+            theme: &theme,
+            feedback: true,
+        };
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
+        terminal
+            .draw(|frame| frame.render_widget(&view, frame.area()))
+            .expect("draw");
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!("tune_form", draw(&question, &entry));
+    let answer = submitted.expect("enter submits the form");
+    assert_eq!(answer, "failure_threshold=12");
+    question.answer(&answer).expect("parses");
+    insta::assert_snapshot!("tune_verdict", draw(&question, &entry));
+}

@@ -1,6 +1,7 @@
 //! `patterns learn <module> [--block N]`: the learning flow, resuming at the learner's
-//! current block. Also the helpers `exam` and `review` share: finding a module, choosing
-//! the front end, opening the recorder.
+//! current block, as the TUI screen on a terminal and the plain front end otherwise (or with
+//! `--plain`); `patterns` alone on a terminal (the module list). Also the helpers `exam` and
+//! `review` share: finding a module, choosing the front end, opening the recorder.
 //!
 //! The shell reads the clock here (for timestamps and the seed of parametric practice) and
 //! passes it down. Exit 0 however the session ends (finished, `quit`, end of input).

@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::text_input::TextInput;
 use crate::content::model::StateName;
-use crate::grade::{Item, Verdict, letter};
+use crate::grade::{Item, Verdict, letter, range_text};
 use crate::session::question::Question;
 use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::theme::Theme;
@@ -39,6 +39,10 @@ pub struct AnswerEntry {
     pub marked: Vec<usize>,
     /// The states entered so far for a state trace.
     pub states: Vec<StateName>,
+    /// A tune item's parameter form: one field per parameter (in name order).
+    pub fields: Vec<TextInput>,
+    /// The form field being edited.
+    pub field: usize,
 }
 
 impl AnswerEntry {
@@ -62,6 +66,10 @@ impl AnswerEntry {
         }
         if let Some(steps) = item.steps().filter(|_| item.kind_name() == "state_trace") {
             return self.trace_key(key, steps);
+        }
+        if let Some(tune) = &item.exercise().tune {
+            let names: Vec<&String> = tune.parameters.keys().collect();
+            return self.form_key(key, &names);
         }
         if key.code == KeyCode::Enter {
             return Some(EntryAction::Submit(self.input.text().to_owned()));
@@ -98,6 +106,32 @@ impl AnswerEntry {
                 return Some(EntryAction::Submit(letters.join(",")));
             }
             _ => {}
+        }
+        None
+    }
+
+    fn form_key(&mut self, key: &KeyEvent, names: &[&String]) -> Option<EntryAction> {
+        if self.fields.len() != names.len() {
+            self.fields = vec![TextInput::default(); names.len()];
+            self.field = 0;
+        }
+        match key.code {
+            KeyCode::Up => self.field = self.field.saturating_sub(1),
+            KeyCode::Down => self.field = (self.field + 1).min(names.len().saturating_sub(1)),
+            KeyCode::Enter => {
+                let pairs: Vec<String> = names
+                    .iter()
+                    .zip(&self.fields)
+                    .filter(|(_, f)| !f.text().trim().is_empty())
+                    .map(|(name, f)| format!("{name}={}", f.text().trim()))
+                    .collect();
+                return Some(EntryAction::Submit(pairs.join(" ")));
+            }
+            _ => {
+                if let Some(field) = self.fields.get_mut(self.field) {
+                    field.handle(key, false);
+                }
+            }
         }
         None
     }
@@ -147,6 +181,15 @@ impl AnswerEntry {
                 ("tab", "hint"),
                 ("^n", "skip"),
                 ("q", "back"),
+            ];
+        }
+        if item.kind_name() == "tune" {
+            return &[
+                ("↑↓", "field"),
+                ("enter", "simulate"),
+                ("tab", "hint"),
+                ("^n", "skip"),
+                ("esc", "back"),
             ];
         }
         if item.kind_name() == "state_trace" {
@@ -220,6 +263,32 @@ impl QuestionView<'_> {
                     i + 1,
                     tokens.get(i).copied().unwrap_or("")
                 )));
+            }
+        } else if let Some(tune) = &item.exercise().tune {
+            lines.push(Line::styled(
+                "Choose the settings; the scenario is simulated with them:",
+                theme.dim,
+            ));
+            for (i, (name, param)) in tune.parameters.iter().enumerate() {
+                let selected = i == self.entry.field;
+                let field = self.entry.fields.get(i).cloned().unwrap_or_default();
+                let mut spans = vec![Span::raw(format!(
+                    "{} {name:<20} {:<14} ",
+                    if selected { "›" } else { " " },
+                    range_text(param)
+                ))];
+                if selected {
+                    spans.extend(
+                        field
+                            .to_text(Style::new())
+                            .lines
+                            .into_iter()
+                            .flat_map(|l| l.spans),
+                    );
+                } else {
+                    spans.push(Span::raw(field.text().to_owned()));
+                }
+                lines.push(Line::from(spans));
             }
         } else {
             lines.push(Line::styled(
