@@ -325,3 +325,32 @@ fn tune_parameter_form_and_simulated_verdict() {
     question.answer(&answer).expect("parses");
     insta::assert_snapshot!("tune_verdict", draw(&question, &entry));
 }
+
+#[test]
+fn review_with_feedback() {
+    use patterns::progress::{Attempt, Record, Verdict};
+    use patterns::session::review::Review;
+    use patterns::ui::tui::screens::review::ReviewScreen;
+
+    let mut record = Record::new();
+    record.record_attempt(
+        "circuit-breaker",
+        "cb-slow-versus-down",
+        Attempt {
+            at: Timestamp(1_000_000),
+            verdict: Verdict::Wrong,
+            hints_used: 0,
+            answer: "a".into(),
+            difficulty: None,
+        },
+    );
+    let library = Library::load(&[]).library;
+    let session = Review::new(&record.due(clock()), &library, 1);
+    let mut screen = ReviewScreen::new(session, Recorder::in_memory(), clock, theme());
+    key(&mut screen, KeyCode::Char('b'));
+    key(&mut screen, KeyCode::Enter);
+    assert_eq!(screen.recorder().unsaved().len(), 1, "the answer is recorded");
+    insta::assert_snapshot!(screen_text(&screen));
+    key(&mut screen, KeyCode::Enter);
+    assert!(screen.session().is_finished());
+}

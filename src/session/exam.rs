@@ -79,6 +79,10 @@ impl Exam {
                     return Err(ItemProblem::NoKind((*id).clone()));
                 };
                 let item = Item::new(exercise, rng.next_u64())?;
+                // A reflection scores nothing and proves nothing: never an exam item.
+                if !item.is_graded() {
+                    continue;
+                }
                 let block = item.block().unwrap_or(&pool.name).to_owned();
                 items.push(ExamQuestion {
                     question: Question::new(item),
@@ -94,6 +98,9 @@ impl Exam {
             };
             for _ in 0..generator.count {
                 let item = Item::new(exercise, rng.next_u64())?;
+                if !item.is_graded() {
+                    continue;
+                }
                 let block = item.block().unwrap_or("generated").to_owned();
                 items.push(ExamQuestion {
                     question: Question::new(item),

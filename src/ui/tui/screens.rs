@@ -5,4 +5,5 @@ pub mod chrome;
 pub mod exam;
 pub mod learn;
 pub mod modules;
+pub mod review;
 pub mod stepper;
