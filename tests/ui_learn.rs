@@ -349,7 +349,11 @@ fn review_with_feedback() {
     let mut screen = ReviewScreen::new(session, Recorder::in_memory(), clock, theme());
     key(&mut screen, KeyCode::Char('b'));
     key(&mut screen, KeyCode::Enter);
-    assert_eq!(screen.recorder().unsaved().len(), 1, "the answer is recorded");
+    assert_eq!(
+        screen.recorder().unsaved().len(),
+        1,
+        "the answer is recorded"
+    );
     insta::assert_snapshot!(screen_text(&screen));
     key(&mut screen, KeyCode::Enter);
     assert!(screen.session().is_finished());

@@ -2,9 +2,13 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::content::model::{
-    BackoffSchedule, BackoffSpec, BreakerSpec, Goal, Metric, Reflection, StateTrace, Timespan,
+    BackoffSchedule, BackoffSpec, BreakerSpec, Choice, Goal, Metric, Numeric, Param, ParamValue,
+    Quantity, Reflection, StateTrace, Timespan, Tolerance, Tune,
 };
+use crate::content::scenario;
 use crate::content::{Library, LoadedModule};
+use kinds::join_states;
+use std::time::Duration;
 
 fn bundled() -> LoadedModule {
     Library::load(&[])

@@ -5,19 +5,22 @@
 //! Invariant: every [`Effect::Save`] is handed to the caller's save function the moment it
 //! appears; a failed save is shown and the session goes on. End of input stops cleanly.
 
-use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 
 use crate::content::model::BreakerSpec;
 use crate::grade::{Graded, Verdict, letter};
-use crate::session::exam::{Exam, verdict_of};
 use crate::session::learn::{Learn, Stage};
 use crate::session::question::{Effect, Input, Question};
 use crate::session::record::Save;
-use crate::session::review::Review;
 use crate::ui::plain::markdown_to_plain;
 
 use super::console::{Console, Line};
+
+mod exam;
+mod review;
+
+pub use exam::{exam, exam_report, progress_bar};
+pub use review::review;
 
 /// How a plain session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,199 +413,4 @@ fn show_stage<R: BufRead, W: Write>(
         Stage::Done => {}
     }
     Ok(())
-}
-
-/// A text progress bar, e.g. `[#####.....]`.
-pub fn progress_bar(done: usize, total: usize, width: usize) -> String {
-    let filled = (done * width).checked_div(total).unwrap_or(0).min(width);
-    format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
-}
-
-/// Runs the exam.
-pub fn exam<R: BufRead, W: Write>(
-    console: &mut Console<R, W>,
-    session: &mut Exam,
-    save: SaveFn<'_>,
-) -> io::Result<Ending> {
-    let (_, total) = session.progress();
-    console.say(&format!(
-        "== {}: mastery exam ==\n{total} questions, seed {}. One answer per line; 'skip' skips a question, 'quit' stops.\n",
-        session.title(),
-        session.seed()
-    ))?;
-    let mut shown = usize::MAX;
-    while let Some(current) = session.current() {
-        let (index, total) = session.progress();
-        if shown != index {
-            console.say(&format!(
-                "\nQuestion {} of {total} {}\n",
-                index + 1,
-                progress_bar(index, total, 20)
-            ))?;
-            show_question(console, &current.question, "")?;
-            shown = index;
-        }
-        let Some(line) = console.ask()? else {
-            console.say(&format!(
-                "End of input at question {} of {total}: the exam was not scored. Run 'patterns exam {} --seed {}' to take the same questions again.\n",
-                index + 1,
-                session.module(),
-                session.seed()
-            ))?;
-            return Ok(Ending::EndOfInput);
-        };
-        let input = input_of(line);
-        if input == Input::Quit {
-            console.say(&format!(
-                "Stopped at question {} of {total}: the exam was not scored. 'patterns exam {} --seed {}' asks the same questions again.\n",
-                index + 1,
-                session.module(),
-                session.seed()
-            ))?;
-            return Ok(Ending::Quit);
-        }
-        let effects = session.handle(input);
-        perform(console, effects, save)?;
-    }
-    console.say(&exam_report(session))?;
-    console.flush()?;
-    Ok(Ending::Finished)
-}
-
-/// The exam's results as text: score, pass/fail, per-block breakdown and every item with
-/// the learner's answer, the right one and the explanation.
-pub fn exam_report(session: &Exam) -> String {
-    let mut out = String::new();
-    let Some(score) = session.score() else {
-        return out;
-    };
-    let verdict = if score.passed { "PASSED" } else { "NOT PASSED" };
-    let _ = writeln!(
-        out,
-        "\n== Result: {}/{} ({}%): {verdict} (pass mark {}%) ==\n",
-        score.score, score.out_of, score.percent, score.pass_mark
-    );
-    let _ = writeln!(out, "By block:");
-    let width = score
-        .by_block
-        .iter()
-        .map(|b| b.title.chars().count())
-        .max()
-        .unwrap_or(0);
-    for block in &score.by_block {
-        let _ = writeln!(
-            out,
-            "  {:<width$}  {}/{}",
-            block.title, block.correct, block.total
-        );
-    }
-    let _ = writeln!(out, "\nItems:");
-    for (i, q) in session.items().iter().enumerate() {
-        let item = &q.question.item;
-        let mark = verdict_mark(verdict_of(q));
-        let _ = writeln!(out, "{:>3}. {mark}  {} [{}]", i + 1, item.id(), q.block);
-        let answer = match (&q.question.answer, q.skipped) {
-            (_, true) => "(skipped)".to_owned(),
-            (Some(answer), _) => answer.clone(),
-            (None, _) => "(no answer)".to_owned(),
-        };
-        out.push_str(&super::console::wrap(
-            &format!("Your answer: {answer}"),
-            80,
-            "     ",
-        ));
-        if verdict_of(q) != Verdict::Correct {
-            out.push_str(&super::console::wrap(
-                &format!("Right answer: {}", item.key_text()),
-                80,
-                "     ",
-            ));
-        }
-        if let Some(graded) = &q.question.graded
-            && graded.verdict != Verdict::Correct
-        {
-            out.push_str(&super::console::wrap(&graded.message, 80, "     "));
-        }
-        if let Some(explanation) = &item.exercise().explanation {
-            out.push_str(&super::console::wrap(
-                &format!("Why: {explanation}"),
-                80,
-                "     ",
-            ));
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nSeed {}: 'patterns exam {} --seed {}' asks the same questions again.",
-        session.seed(),
-        session.module(),
-        session.seed()
-    );
-    out
-}
-
-/// Runs a review.
-pub fn review<R: BufRead, W: Write>(
-    console: &mut Console<R, W>,
-    session: &mut Review,
-    save: SaveFn<'_>,
-) -> io::Result<Ending> {
-    let (_, total) = session.progress();
-    if session.missing() > 0 {
-        console.say(&format!(
-            "{} due item(s) are no longer in the content and were left out.\n",
-            session.missing()
-        ))?;
-    }
-    if total == 0 {
-        console.say(
-            "Nothing is due for review. Missed exercises come back here after a day or more.\n",
-        )?;
-        return Ok(Ending::Finished);
-    }
-    console.say(&format!("== Review: {total} exercise(s) due ==\n"))?;
-    let mut shown = usize::MAX;
-    while let Some(current) = session.current() {
-        let (index, total) = session.progress();
-        if shown != index {
-            console.say(&format!(
-                "\n--- Review {} of {total} [{} / {}] ---\n",
-                index + 1,
-                current.module,
-                current.question.item.id()
-            ))?;
-            show_question(console, &current.question, PRACTICE_COMMANDS)?;
-            shown = index;
-        }
-        let Some(line) = console.ask()? else {
-            console.say(&format!(
-                "End of input at review {} of {total}; the answers given are saved.\n",
-                index + 1
-            ))?;
-            return Ok(Ending::EndOfInput);
-        };
-        let input = input_of(line);
-        if input == Input::Quit {
-            console.say(&format!(
-                "Stopped at review {} of {total}; the answers given are saved.\n",
-                index + 1
-            ))?;
-            return Ok(Ending::Quit);
-        }
-        let effects = session.handle(input);
-        perform(console, effects, save)?;
-        if let Some(graded) = session.current().and_then(|q| q.question.graded.clone()) {
-            show_feedback(console, &graded)?;
-            let effects = session.handle(Input::Continue);
-            perform(console, effects, save)?;
-        }
-    }
-    let verdicts = session.verdicts();
-    let right = verdicts.iter().filter(|v| **v == Verdict::Correct).count();
-    console.say(&format!(
-        "Review done: {right} of {} right. Missed items come back sooner.\n",
-        verdicts.len()
-    ))?;
-    console.flush()?;
-    Ok(Ending::Finished)
 }
