@@ -204,3 +204,15 @@ fn an_unknown_module_is_a_usage_error() {
         .stderr(predicate::str::contains("no module 'nope'"))
         .stderr(predicate::str::contains("'circuit-breaker'"));
 }
+
+#[test]
+fn an_unusable_data_folder_is_reported_and_the_exam_still_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let input = right_answers(7).join("\n") + "\n";
+    exam(&blocked, 7, input)
+        .success()
+        .stdout(predicate::str::contains("PASSED"))
+        .stderr(predicate::str::contains("warning:"));
+}

@@ -185,7 +185,7 @@ pub(crate) fn open_record() -> (Recorder, Record) {
         Err(error) => {
             let _ = writeln!(
                 io::stderr(),
-                "warning: {error:?}\nThis session's answers will be kept in memory only."
+                "warning: {error}; this session's answers will be kept in memory only"
             );
             return (Recorder::in_memory(), Record::new());
         }
