@@ -21,7 +21,11 @@ fn module() -> LoadedModule {
 /// Parametric practice draws from a clock seed in the binary, so the module's only
 /// parametric practice item is answered with 'skip' here.
 fn right_lines(start: usize) -> Vec<String> {
-    let mut learn = Learn::new(module(), start, 1);
+    lines_for(module(), start)
+}
+
+fn lines_for(module: LoadedModule, start: usize) -> Vec<String> {
+    let mut learn = Learn::new(module, start, 1);
     let mut lines = Vec::new();
     for _ in 0..1000 {
         if learn.stage() == Stage::Done {
@@ -37,12 +41,15 @@ fn right_lines(start: usize) -> Vec<String> {
                 let walk = learn.lab_walk().expect("walk");
                 walk.run.steps[step - 1].state.to_string()
             }
-            Stage::Practice { .. } => {
+            Stage::Practice { .. } | Stage::IntegrationExercise { .. } => {
                 let question = learn.question().expect("question");
                 if !question.item.values().is_empty() {
                     "skip".to_owned()
                 } else {
-                    question.item.right_answer().expect("graded")
+                    question
+                        .item
+                        .right_answer()
+                        .unwrap_or_else(|| "my reflection".to_owned())
                 }
             }
             _ => "my own words".to_owned(),
@@ -186,4 +193,50 @@ fn quit_stops_and_says_where() {
         .stdout(predicate::str::contains(
             "Stopped in block 1 'The cascade problem'",
         ));
+}
+
+/// Every exercise kind (choice, numeric, text, state_trace, backoff_schedule, tune, reflection)
+/// and the integration challenge, through the binary on the checker's valid fixture.
+#[test]
+fn every_kind_and_the_integration_challenge() {
+    let fixture = std::path::PathBuf::from("tests/fixtures/valid");
+    let module = Library::load(std::slice::from_ref(&fixture))
+        .library
+        .get("m")
+        .cloned()
+        .expect("the valid fixture loads");
+    let home = tempfile::tempdir().expect("tempdir");
+    let input = lines_for(module, 0).join("\n") + "\n";
+    let assert = Command::cargo_bin("patterns")
+        .expect("binary")
+        .env("PATTERNS_HOME", home.path())
+        .env_remove("PATTERNS_MODULES")
+        .arg("--modules-dir")
+        .arg(&fixture)
+        .args(["learn", "m"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "the simulation: failed = 5, goal: at most 10 ✓",
+        ))
+        .stdout(predicate::str::contains("[backoff_schedule]"))
+        .stdout(predicate::str::contains("Saved to your journal."))
+        .stdout(predicate::str::contains(
+            "== Integration challenge: Protect a checkout",
+        ))
+        .stdout(predicate::str::contains("Design question 1 of 1"))
+        .stdout(predicate::str::contains("patterns exam m"));
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        !out.contains("✗ Wrong") && !out.contains("Try again"),
+        "{out}"
+    );
+    let record = Store::in_dir(home.path())
+        .load(Timestamp(0))
+        .expect("progress")
+        .record;
+    let progress = record.module("m").expect("recorded");
+    assert!(progress.journal.iter().any(|e| e.block == "integration"));
+    assert_eq!(progress.blocks_completed.len(), 1);
 }
