@@ -2,63 +2,30 @@
 //! right answers are computed through the library (the same draw, the engine's keys), never
 //! typed in by hand.
 
+#[path = "support/answers.rs"]
+mod answers;
+
 use assert_cmd::Command;
-use patterns::content::{Library, LoadedModule};
+use patterns::content::LoadedModule;
 use patterns::progress::{Store, Timestamp};
 use patterns::session::exam::Exam;
 use predicates::prelude::*;
 
 fn module() -> LoadedModule {
-    Library::load(&[])
-        .library
-        .get("circuit-breaker")
-        .cloned()
-        .expect("bundled module")
+    answers::module("circuit-breaker")
 }
 
 fn right_answers(seed: u64) -> Vec<String> {
-    let exam = Exam::new(&module(), seed).expect("draws");
-    exam.items()
-        .iter()
-        .map(|q| q.question.item.right_answer().expect("graded item"))
-        .collect()
+    answers::right_answers(&module(), seed)
 }
 
-/// A wrong but well-formed answer for each item (the right one's shape, other content).
 fn wrong_answers(seed: u64) -> Vec<String> {
-    let exam = Exam::new(&module(), seed).expect("draws");
-    exam.items()
-        .iter()
-        .map(|q| {
-            let item = &q.question.item;
-            match item.kind_name() {
-                "choice" => {
-                    let right = item.right_answer().expect("key");
-                    ["a", "b", "c", "d"]
-                        .into_iter()
-                        .find(|l| !right.contains(l))
-                        .unwrap_or("a")
-                        .to_owned()
-                }
-                "state_trace" => {
-                    let right = item.right_answer().expect("key");
-                    right
-                        .split(", ")
-                        .map(|s| if s == "OPEN" { "CLOSED" } else { "OPEN" })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-                "numeric" => {
-                    if item.right_answer().expect("key").ends_with('s') {
-                        "999s".to_owned()
-                    } else {
-                        "999".to_owned()
-                    }
-                }
-                _ => "CLOSED".to_owned(),
-            }
-        })
-        .collect()
+    answers::wrong_answers(&module(), seed)
+}
+
+/// How many items the exam with `seed` asks.
+fn items(seed: u64) -> usize {
+    answers::exam(&module(), seed).items().len()
 }
 
 fn exam(home: &std::path::Path, seed: u64, input: String) -> assert_cmd::assert::Assert {
@@ -74,10 +41,11 @@ fn exam(home: &std::path::Path, seed: u64, input: String) -> assert_cmd::assert:
 #[test]
 fn right_answers_pass_with_exit_0_and_are_recorded() {
     let home = tempfile::tempdir().expect("tempdir");
+    let n = items(7);
     let input = right_answers(7).join("\n") + "\n";
     exam(home.path(), 7, input)
         .success()
-        .stdout(predicate::str::contains("8/8 (100%): PASSED"))
+        .stdout(predicate::str::contains(format!("{n}/{n} (100%): PASSED")))
         .stdout(predicate::str::contains("By block:"))
         .stdout(predicate::str::contains("--seed 7"));
     let record = Store::in_dir(home.path())
@@ -88,9 +56,9 @@ fn right_answers_pass_with_exit_0_and_are_recorded() {
     assert_eq!(exams.len(), 1);
     assert_eq!(
         (exams[0].seed, exams[0].score, exams[0].passed),
-        (7, 8, true)
+        (7, u32::try_from(n).expect("small"), true)
     );
-    assert_eq!(exams[0].items.len(), 8);
+    assert_eq!(exams[0].items.len(), n);
     // `patterns list` shows it.
     let output = Command::cargo_bin("patterns")
         .expect("binary")
@@ -111,7 +79,10 @@ fn right_answers_pass_with_exit_0_and_are_recorded() {
         .arg("list")
         .assert()
         .success()
-        .stdout(predicate::str::contains("0/2 blocks, exam 100% passed"));
+        .stdout(predicate::str::contains(format!(
+            "0/{} blocks, exam 100% passed",
+            module().module.blocks.len()
+        )));
 }
 
 #[test]
@@ -120,9 +91,11 @@ fn wrong_answers_fail_with_exit_1_and_show_the_right_ones() {
     let input = wrong_answers(7).join("\n") + "\n";
     exam(home.path(), 7, input)
         .code(1)
-        .stdout(predicate::str::contains(
-            "0/8 (0%): NOT PASSED (pass mark 80%)",
-        ))
+        .stdout(predicate::str::contains(format!(
+            "0/{} (0%): NOT PASSED (pass mark {}%)",
+            items(7),
+            module().module.exam.pass_mark
+        )))
         .stdout(predicate::str::contains("Right answer:"))
         .stdout(predicate::str::contains("Why:"));
     let record = Store::in_dir(home.path())
@@ -156,7 +129,10 @@ fn end_of_input_stops_cleanly_without_a_score() {
     let input = answers[..3].join("\n") + "\n";
     exam(home.path(), 7, input)
         .success()
-        .stdout(predicate::str::contains("End of input at question 4 of 8"));
+        .stdout(predicate::str::contains(format!(
+            "End of input at question 4 of {}",
+            items(7)
+        )));
     let record = Store::in_dir(home.path())
         .load(Timestamp(0))
         .expect("loads")
@@ -189,7 +165,10 @@ fn skip_and_quit() {
     let home = tempfile::tempdir().expect("tempdir");
     exam(home.path(), 7, "skip\nquit\n".into())
         .success()
-        .stdout(predicate::str::contains("Stopped at question 2 of 8"));
+        .stdout(predicate::str::contains(format!(
+            "Stopped at question 2 of {}",
+            items(7)
+        )));
 }
 
 #[test]

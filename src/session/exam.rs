@@ -10,6 +10,7 @@ use crate::content::LoadedModule;
 use crate::engine::rng::Rng;
 use crate::grade::{Item, ItemProblem, Verdict};
 
+use super::learn::INTEGRATION_BLOCK;
 use super::question::{Effect, Input, Question};
 use super::record::Save;
 
@@ -83,7 +84,7 @@ impl Exam {
                 if !item.is_graded() {
                     continue;
                 }
-                let block = item.block().unwrap_or(&pool.name).to_owned();
+                let block = block_of(module, &item, &pool.name);
                 items.push(ExamQuestion {
                     question: Question::new(item),
                     pool: pool.name.clone(),
@@ -101,7 +102,7 @@ impl Exam {
                 if !item.is_graded() {
                     continue;
                 }
-                let block = item.block().unwrap_or("generated").to_owned();
+                let block = block_of(module, &item, "generated");
                 items.push(ExamQuestion {
                     question: Question::new(item),
                     pool: "generator".into(),
@@ -120,6 +121,13 @@ impl Exam {
                 .blocks
                 .iter()
                 .map(|b| (b.id.clone(), b.title.clone()))
+                .chain(
+                    module
+                        .module
+                        .integration
+                        .iter()
+                        .map(|i| (INTEGRATION_BLOCK.to_owned(), i.title.clone())),
+                )
                 .collect(),
             items,
             current: 0,
@@ -288,6 +296,24 @@ impl Exam {
     }
 }
 
+/// Where `item` counts in the breakdown: its own block, else the integration challenge when
+/// the challenge lists it (its exercises name no block), else `fallback` (the pool's name).
+fn block_of(module: &LoadedModule, item: &Item, fallback: &str) -> String {
+    if let Some(block) = item.block() {
+        return block.to_owned();
+    }
+    let in_integration = module
+        .module
+        .integration
+        .as_ref()
+        .is_some_and(|i| i.exercises.iter().any(|id| id == item.id()));
+    if in_integration {
+        INTEGRATION_BLOCK.to_owned()
+    } else {
+        fallback.to_owned()
+    }
+}
+
 /// A skipped or unanswered item is wrong.
 pub fn verdict_of(q: &ExamQuestion) -> Verdict {
     q.question
@@ -318,8 +344,15 @@ mod tests {
         let a = Exam::new(&module(), 7).expect("draws");
         let b = Exam::new(&module(), 7).expect("draws");
         assert_eq!(a, b);
-        // 1 + 2 + 3 pool items and 2 generated variants.
-        assert_eq!(a.items().len(), 8);
+        // `draw` items from each pool and `count` variants from each generator.
+        let exam = &module().module.exam;
+        let expected = exam.pools.iter().map(|p| p.draw as usize).sum::<usize>()
+            + exam
+                .generators
+                .iter()
+                .map(|g| g.count as usize)
+                .sum::<usize>();
+        assert_eq!(a.items().len(), expected);
         let other = (8..30).any(|seed| Exam::new(&module(), seed).expect("draws") != a);
         assert!(other, "other seeds draw other exams");
     }
@@ -333,15 +366,78 @@ mod tests {
             effects.extend(exam.handle(Input::Answer(answer)));
         }
         let score = exam.score().expect("finished");
-        assert_eq!((score.score, score.out_of, score.passed), (8, 8, true));
+        let n = u32::try_from(exam.items().len()).expect("small");
+        assert!(n > 0);
+        assert_eq!((score.score, score.out_of, score.passed), (n, n, true));
         let saves = effects
             .iter()
             .filter(|e| matches!(e, Effect::Save(Save::Exam { .. })))
             .count();
         assert_eq!(saves, 1);
         assert_eq!(effects.last(), Some(&Effect::Finished));
-        let blocks: Vec<&str> = score.by_block.iter().map(|b| b.block.as_str()).collect();
-        assert_eq!(blocks, ["cascade", "mechanics"]);
+        // The breakdown lists the module's blocks in teaching order, then the rest.
+        let module = module();
+        let order: Vec<usize> = score
+            .by_block
+            .iter()
+            .map(|b| {
+                module
+                    .module
+                    .blocks
+                    .iter()
+                    .position(|m| m.id == b.block)
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+        assert_eq!(
+            score.by_block.iter().map(|b| b.total).sum::<u32>(),
+            score.out_of
+        );
+    }
+
+    #[test]
+    fn integration_items_count_under_the_challenge() {
+        let module = module();
+        let challenge = module.module.integration.as_ref().expect("integration");
+        let exam = Exam::new(&module, 7).expect("draws");
+        let integration: Vec<ExamQuestion> = exam
+            .items()
+            .iter()
+            .filter(|q| {
+                challenge
+                    .exercises
+                    .iter()
+                    .any(|id| id == q.question.item.id())
+            })
+            .cloned()
+            .collect();
+        assert!(!integration.is_empty(), "seed 7 draws integration items");
+        assert!(integration.iter().all(|q| q.block == INTEGRATION_BLOCK));
+        let mut exam = exam;
+        while exam.current().is_some() {
+            exam.handle(Input::Skip);
+        }
+        let score = exam.score().expect("finished");
+        let row = score
+            .by_block
+            .iter()
+            .find(|b| b.block == INTEGRATION_BLOCK)
+            .expect("an integration row");
+        assert_eq!(row.title, challenge.title);
+        assert_eq!(row.total as usize, integration.len());
+        let at = score
+            .by_block
+            .iter()
+            .position(|b| b.block == INTEGRATION_BLOCK)
+            .expect("listed");
+        let blocks = &module.module.blocks;
+        assert!(
+            score.by_block[..at]
+                .iter()
+                .all(|b| blocks.iter().any(|m| m.id == b.block)),
+            "after the module's blocks"
+        );
     }
 
     #[test]

@@ -78,13 +78,50 @@ fn right_answers_walk_to_the_exam_offer_saving_everything() {
             _ => None,
         })
         .collect();
-    assert_eq!(attempts.len(), 10, "every practice item of both blocks");
+    // Expectations from the module itself, so they follow the curriculum as it grows.
+    let m = module();
+    let graded = |id: &String| {
+        let exercise = m.exercise(id).expect("practice ids resolve");
+        crate::grade::Item::new(exercise, 0)
+            .expect("bundled exercises make items")
+            .is_graded()
+    };
+    let practice: Vec<&String> = m.module.blocks.iter().flat_map(|b| &b.practice).collect();
+    let integration: Vec<String> = m
+        .module
+        .integration
+        .as_ref()
+        .map(|i| i.exercises.clone())
+        .unwrap_or_default();
+    let expected_attempts = practice.iter().filter(|id| graded(id)).count()
+        + integration.iter().filter(|id| graded(id)).count();
+    assert!(
+        !integration.is_empty(),
+        "the module has an integration challenge"
+    );
+    assert_eq!(
+        attempts.len(),
+        expected_attempts,
+        "every graded practice item of every block and of the integration challenge"
+    );
     assert!(learn.results().iter().all(|(_, v)| *v == Verdict::Correct));
     let journal = effects
         .iter()
         .filter(|e| matches!(e, Effect::Save(Save::Journal { .. })))
         .count();
-    assert_eq!(journal, 4, "two consolidation prompts per block");
+    let expected_journal = m
+        .module
+        .blocks
+        .iter()
+        .map(|b| b.consolidation.len())
+        .sum::<usize>()
+        + m.module.integration.as_ref().map_or(0, |i| i.prompts.len())
+        + practice.iter().filter(|id| !graded(id)).count()
+        + integration.iter().filter(|id| !graded(id)).count();
+    assert_eq!(
+        journal, expected_journal,
+        "consolidation and integration prompts and practice reflections"
+    );
     let completed: Vec<Option<String>> = effects
         .iter()
         .filter_map(|e| match e {
@@ -92,7 +129,16 @@ fn right_answers_walk_to_the_exam_offer_saving_everything() {
             _ => None,
         })
         .collect();
-    assert_eq!(completed, [Some("mechanics".to_owned()), None]);
+    // Each block names the next one; the last names none.
+    let mut expected_next: Vec<Option<String>> = m
+        .module
+        .blocks
+        .iter()
+        .skip(1)
+        .map(|b| Some(b.id.clone()))
+        .collect();
+    expected_next.push(None);
+    assert_eq!(completed, expected_next);
     assert_eq!(effects.last(), Some(&Effect::Finished));
 }
 
@@ -166,7 +212,8 @@ fn hints_skip_and_malformed_answers_in_practice() {
 
 #[test]
 fn starting_block_is_clamped_and_entered_after_the_overview() {
+    let last = module().module.blocks.len() - 1;
     let mut learn = Learn::new(module(), 99, 1);
     learn.handle(Input::Continue);
-    assert_eq!(learn.stage(), Stage::Priming { block: 1 });
+    assert_eq!(learn.stage(), Stage::Priming { block: last });
 }

@@ -149,11 +149,11 @@ impl ExamScreen {
             Line::from("By block:"),
         ];
         for block in &score.by_block {
+            // The score first: a long block title may be cut at the edge, the score never.
             lines.push(Line::from(format!(
-                "  {:<44} {}/{}",
-                strip_controls(&block.title),
-                block.correct,
-                block.total
+                "  {:>5}  {}",
+                format!("{}/{}", block.correct, block.total),
+                strip_controls(&block.title)
             )));
         }
         Paragraph::new(Text::from(lines))

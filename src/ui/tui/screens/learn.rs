@@ -10,6 +10,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
+use ratatui::text::Text;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::chrome::{footer, title_bar};
@@ -355,6 +356,22 @@ impl LearnScreen {
                     feedback: true,
                 };
                 Widget::render(&view, inner, buf);
+            }
+            None if self.session.stage() == Stage::Overview => {
+                // The plan stays visible at any height; the summary and outcomes above it
+                // are clipped first.
+                let plan = self.overview_plan();
+                let plan_height = u16::try_from(plan.len()).unwrap_or(u16::MAX);
+                let [head, _gap, plan_area] = Layout::vertical([
+                    Constraint::Min(0),
+                    Constraint::Length(1),
+                    Constraint::Length(plan_height),
+                ])
+                .areas(inner);
+                Paragraph::new(self.overview_head(head.width, head.height))
+                    .wrap(Wrap { trim: false })
+                    .render(head, buf);
+                Paragraph::new(Text::from(plan)).render(plan_area, buf);
             }
             None => Paragraph::new(self.body())
                 .wrap(Wrap { trim: false })

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span, Text};
 use super::LearnScreen;
 use crate::grade::Verdict;
 use crate::session::learn::Stage;
+use crate::ui::plain::console::wrap;
 use crate::ui::plain::flow::describe_breaker;
 use crate::ui::sanitize::strip_controls;
 
@@ -19,37 +20,8 @@ impl LearnScreen {
         let mut lines: Vec<Line<'static>> = Vec::new();
         let block = self.session.block().map(|(_, b)| b);
         match self.session.stage() {
-            Stage::Overview => {
-                lines.push(Line::styled(clean(&module.title), bold));
-                lines.push(Line::from(clean(&module.summary)));
-                lines.push(Line::from(""));
-                lines.push(Line::styled("You will be able to:", bold));
-                for outcome in &module.outcomes {
-                    lines.push(Line::from(format!("• {}", clean(outcome))));
-                }
-                lines.push(Line::from(""));
-                for (i, b) in module.blocks.iter().enumerate() {
-                    let mark = if self.done.contains(&b.id) {
-                        "✓"
-                    } else {
-                        " "
-                    };
-                    lines.push(Line::from(format!(
-                        "{mark} {}. {} ({} min)",
-                        i + 1,
-                        clean(&b.title),
-                        b.minutes
-                    )));
-                }
-                lines.push(Line::styled(
-                    format!(
-                        "About {} minutes. Enter starts at block {}.",
-                        self.session.module().minutes(),
-                        self.session.start_block() + 1
-                    ),
-                    dim,
-                ));
-            }
+            // Drawn by `overview_head` and `overview_plan`, which fit it to the screen.
+            Stage::Overview => {}
             Stage::Priming { .. } => {
                 lines.push(Line::styled(
                     "Priming question: make a guess before you read",
@@ -130,6 +102,78 @@ impl LearnScreen {
             _ => {}
         }
         Text::from(lines)
+    }
+
+    /// The overview's head for an area `width` × `height`: title, summary and the outcomes
+    /// that fit whole; the rest are counted on a last line rather than cut mid-sentence.
+    pub(super) fn overview_head(&self, width: u16, height: u16) -> Text<'static> {
+        let module = &self.session.module().module;
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let clean = |text: &str| strip_controls(text).into_owned();
+        let width = usize::from(width.max(1));
+        let rows = |text: &str| wrap(text, width, "").lines().count().max(1);
+        let mut lines = vec![
+            Line::styled(clean(&module.title), bold),
+            Line::from(clean(&module.summary)),
+            Line::from(""),
+            Line::styled("You will be able to:", bold),
+        ];
+        let mut used = 3 + rows(&clean(&module.summary));
+        let height = usize::from(height);
+        for (i, outcome) in module.outcomes.iter().enumerate() {
+            let text = format!("• {}", clean(outcome));
+            let left = module.outcomes.len() - i;
+            // Keep a row for the "more" line unless this is the last outcome.
+            let reserve = usize::from(left > 1);
+            if used + rows(&text) + reserve > height {
+                lines.push(Line::styled(format!("… and {left} more"), self.theme.dim));
+                break;
+            }
+            used += rows(&text);
+            lines.push(Line::from(text));
+        }
+        Text::from(lines)
+    }
+
+    /// The overview's plan: each block with its minutes (✓ when done), the integration
+    /// challenge, and where Enter starts. One line each; never wrapped.
+    pub(super) fn overview_plan(&self) -> Vec<Line<'static>> {
+        let module = &self.session.module().module;
+        let clean = |text: &str| strip_controls(text).into_owned();
+        let mut lines: Vec<Line<'static>> = module
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mark = if self.done.contains(&b.id) {
+                    "✓"
+                } else {
+                    " "
+                };
+                Line::from(format!(
+                    "{mark} {}. {} ({} min)",
+                    i + 1,
+                    clean(&b.title),
+                    b.minutes
+                ))
+            })
+            .collect();
+        if let Some(integration) = &module.integration {
+            lines.push(Line::from(format!(
+                "  {} ({} min)",
+                clean(&integration.title),
+                integration.minutes
+            )));
+        }
+        lines.push(Line::styled(
+            format!(
+                "About {} minutes. Enter starts at block {}.",
+                self.session.module().minutes(),
+                self.session.start_block() + 1
+            ),
+            self.theme.dim,
+        ));
+        lines
     }
 
     pub(super) fn text_field(&self) -> Vec<Line<'static>> {
