@@ -128,6 +128,52 @@ fn overview() {
     insta::assert_snapshot!(screen_text(&screen));
 }
 
+/// A fresh learner's overview of bundled module `id` (nothing done, starting at block 1).
+fn fresh_overview(id: &str) -> String {
+    let module = Library::load(&[])
+        .library
+        .get(id)
+        .cloned()
+        .expect("bundled module");
+    let mut screen = LearnScreen::new(
+        Learn::new(module, 0, 1),
+        Recorder::in_memory(),
+        clock,
+        theme(),
+        Vec::new(),
+    );
+    send(
+        &mut screen,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    assert_eq!(screen.session().stage(), Stage::Overview);
+    let text = screen_text(&screen);
+    // The plan is always on screen, however long the summary and outcomes are.
+    assert!(
+        text.contains("Enter starts at block 1."),
+        "{id}: the start line shows:\n{text}"
+    );
+    text
+}
+
+#[test]
+fn overview_circuit_breaker() {
+    insta::assert_snapshot!(fresh_overview("circuit-breaker"));
+}
+
+#[test]
+fn overview_retry_backoff() {
+    insta::assert_snapshot!(fresh_overview("retry-backoff"));
+}
+
+#[test]
+fn overview_retry_storms() {
+    insta::assert_snapshot!(fresh_overview("retry-storms"));
+}
+
 #[test]
 fn priming_with_a_typed_guess() {
     let mut screen = learn_screen(0);

@@ -317,6 +317,36 @@ fn hints_reveal_tiers_in_order() {
     assert_eq!(hints.used() as usize, item.hints().len());
 }
 
+/// Every exercise of every bundled module (not only circuit-breaker): items are made for
+/// many seeds, and each graded item's `right_answer` grades correct.
+#[test]
+fn right_answers_grade_correct_in_every_bundled_module() {
+    let library = Library::load(&[]).library;
+    assert!(library.modules().len() >= 3);
+    for module in library.modules() {
+        for exercise in &module.bank.exercises {
+            for seed in 0..20 {
+                let item =
+                    Item::new(exercise, seed).unwrap_or_else(|e| panic!("{}: {e}", module.id()));
+                if !item.is_graded() {
+                    assert_eq!(item.right_answer(), None, "{}", item.id());
+                    continue;
+                }
+                let answer = item
+                    .right_answer()
+                    .unwrap_or_else(|| panic!("{}: graded but no right answer", item.id()));
+                let graded = item.grade(&answer).expect("the right answer parses");
+                assert_eq!(
+                    graded.verdict,
+                    Verdict::Correct,
+                    "{} seed {seed}: {answer}",
+                    item.id()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn right_answers_grade_correct_for_every_bundled_item() {
     let module = bundled();
