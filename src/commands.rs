@@ -2,9 +2,12 @@
 //! and owns the error-to-exit-code mapping.
 
 pub mod check;
+pub mod exam;
+pub mod learn;
 pub mod list;
 pub mod new;
 pub mod progress;
+pub mod review;
 pub mod schema;
 pub mod sim;
 
@@ -29,8 +32,11 @@ pub type Outcome = miette::Result<ExitCode>;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Outcome {
-    // No subcommand: the module list (the TUI list arrives with issue 4).
+    // No subcommand: the module list, as a screen on a terminal, else as the table.
     let Some(command) = cli.command else {
+        if !learn::plain_mode(&cli.global) {
+            return learn::browse(&cli.global);
+        }
         return list::run(&crate::cli::ListArgs { json: false }, &cli.global);
     };
     match command {
@@ -40,6 +46,9 @@ pub fn run(cli: Cli) -> Outcome {
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Progress(args) => progress::run(args, &cli.global),
+        Command::Learn(args) => learn::run(&args, &cli.global),
+        Command::Exam(args) => exam::run(&args, &cli.global),
+        Command::Review => review::run(&cli.global),
     }
 }
 

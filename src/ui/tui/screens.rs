@@ -1,4 +1,9 @@
 //! Full screens: each is an [`App`](super::event::App) for the event loop, its state a plain
 //! struct (or a session state machine it wraps) and its drawing a pure function of that state.
 
+pub mod chrome;
+pub mod exam;
+pub mod learn;
+pub mod modules;
+pub mod review;
 pub mod stepper;
