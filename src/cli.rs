@@ -34,6 +34,13 @@ pub struct Global {
 pub enum Command {
     /// List modules with title, difficulty, minutes and your progress.
     List(ListArgs),
+    /// Work through a module: priming, concept, lab, practice, reflection. Resumes where
+    /// you stopped.
+    Learn(LearnArgs),
+    /// Take a module's mastery exam; exit 0 on pass, 1 on fail.
+    Exam(ExamArgs),
+    /// Re-answer the exercises due for spaced review (missed or hard ones).
+    Review,
     /// Validate modules and exercise banks; exit 1 with diagnostics.
     Check(CheckArgs),
     /// Scaffold a module that passes `check`, under the current directory.
@@ -65,6 +72,25 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// The module id, e.g. 'circuit-breaker' (see 'patterns list').
+    pub module: String,
+    /// Start at focus block N (from 1) instead of where you stopped.
+    #[arg(long, value_name = "N")]
+    pub block: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExamArgs {
+    /// The module id, e.g. 'circuit-breaker'.
+    pub module: String,
+    /// Draw the questions with this seed; the same seed asks the same questions. Without
+    /// it every exam draws new variants (the seed used is printed).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]

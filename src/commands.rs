@@ -3,10 +3,13 @@
 
 pub mod check;
 pub mod completions;
+pub mod exam;
+pub mod learn;
 pub mod list;
 pub mod man;
 pub mod new;
 pub mod progress;
+pub mod review;
 pub mod schema;
 pub mod sim;
 
@@ -31,8 +34,11 @@ pub type Outcome = miette::Result<ExitCode>;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Outcome {
-    // No subcommand: the module list (the TUI list arrives with issue 4).
+    // No subcommand: the module list, as a screen on a terminal, else as the table.
     let Some(command) = cli.command else {
+        if !learn::plain_mode(&cli.global) {
+            return learn::browse(&cli.global);
+        }
         return list::run(&crate::cli::ListArgs { json: false }, &cli.global);
     };
     match command {
@@ -44,6 +50,9 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Progress(args) => progress::run(args, &cli.global),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
+        Command::Learn(args) => learn::run(&args, &cli.global),
+        Command::Exam(args) => exam::run(&args, &cli.global),
+        Command::Review => review::run(&cli.global),
     }
 }
 

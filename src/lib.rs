@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod engine;
+pub mod grade;
 pub mod progress;
 pub mod session;
 pub mod ui;

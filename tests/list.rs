@@ -8,8 +8,10 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 fn list(args: &[&str]) -> assert_cmd::assert::Assert {
+    let home = tempfile::tempdir().expect("tempdir");
     cargo_bin_cmd!("patterns")
         .env_remove("PATTERNS_MODULES")
+        .env("PATTERNS_HOME", home.path())
         .arg("list")
         .args(args)
         .assert()
@@ -24,8 +26,10 @@ fn the_table_lists_the_bundled_modules() {
 #[test]
 fn no_subcommand_prints_the_same_table() {
     let list = list(&[]).success().get_output().stdout.clone();
+    let home = tempfile::tempdir().expect("tempdir");
     cargo_bin_cmd!("patterns")
         .env_remove("PATTERNS_MODULES")
+        .env("PATTERNS_HOME", home.path())
         .assert()
         .success()
         .stdout(String::from_utf8(list).expect("UTF-8"));
@@ -41,10 +45,14 @@ fn json_has_the_documented_shape() {
             "id": "circuit-breaker",
             "title": "Circuit Breaker: stop cascading failures",
             "difficulty": "intermediate",
-            "minutes": 55,
-            "blocks": 2,
-            "exam_items": 10,
-            "progress": null
+            "minutes": 150,
+            "blocks": 5,
+            "exam_items": 37,
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
         }, {
             "id": "retry-backoff",
             "title": "Retry with backoff: jitter, safe retries and deadlines",
@@ -52,7 +60,23 @@ fn json_has_the_documented_shape() {
             "minutes": 125,
             "blocks": 5,
             "exam_items": 27,
-            "progress": null
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
+        }, {
+            "id": "retry-storms",
+            "title": "Retry storms: backoff, breakers and retry budgets",
+            "difficulty": "intermediate",
+            "minutes": 120,
+            "blocks": 5,
+            "exam_items": 29,
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
         }]})
     );
 }
@@ -93,6 +117,7 @@ fn modules_dir_and_the_environment_add_roots() {
     assert_eq!(roots, ["from-flag", "from-env"]);
     assert!(bundled.contains(&"circuit-breaker"), "{ids:?}");
     assert!(bundled.contains(&"retry-backoff"), "{ids:?}");
+    assert!(bundled.contains(&"retry-storms"), "{ids:?}");
 }
 
 #[test]

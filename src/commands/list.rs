@@ -1,5 +1,5 @@
 //! `patterns list [--json]` (and `patterns` with no subcommand): the modules with their
-//! title, difficulty, minutes, blocks and exam items.
+//! title, difficulty, minutes, blocks, exam items and the learner's progress.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -11,6 +11,7 @@ use super::{Outcome, print};
 use crate::cli::{Global, ListArgs};
 use crate::content::load::{Library, Loaded, MODULES_ENV, extra_roots};
 use crate::content::{LoadedModule, Severity};
+use crate::progress::{self, ModuleProgress, Record, Store};
 
 /// Loads the bundled modules plus `--modules-dir` and `PATTERNS_MODULES` roots, telling
 /// the user on stderr about overrides and modules left out because of errors.
@@ -54,11 +55,13 @@ struct Row<'a> {
     minutes: u32,
     blocks: usize,
     exam_items: usize,
-    /// The progress store arrives with issue 4; until then always null.
-    progress: Option<()>,
+    /// [`ModuleProgress`] (all zeros before the first session); `null` when the progress
+    /// file cannot be read.
+    progress: Option<ModuleProgress>,
 }
 
-fn row(module: &LoadedModule) -> Row<'_> {
+fn row<'a>(module: &'a LoadedModule, record: Option<&Record>) -> Row<'a> {
+    let now = super::progress::now();
     Row {
         id: module.id(),
         title: &module.module.title,
@@ -66,14 +69,22 @@ fn row(module: &LoadedModule) -> Row<'_> {
         minutes: module.minutes(),
         blocks: module.module.blocks.len(),
         exam_items: module.exam_items(),
-        progress: None,
+        progress: record.map(|r| progress::summary_for(r, module.id(), now)),
     }
 }
 
 /// Prints the module list.
 pub fn run(args: &ListArgs, global: &Global) -> Outcome {
     let library = load_library(global);
-    let rows: Vec<Row> = library.modules().iter().map(row).collect();
+    // Progress is extra: a missing or unreadable record leaves the column empty.
+    let record = Store::from_env()
+        .ok()
+        .and_then(|store| super::progress::load_or_warn(&store, super::progress::now()).ok());
+    let rows: Vec<Row> = library
+        .modules()
+        .iter()
+        .map(|m| row(m, record.as_ref()))
+        .collect();
     if args.json {
         let mut text = serde_json::to_string_pretty(&Listing { modules: rows })
             .map_err(|e| miette::miette!("Failed to encode the list: {e}"))?;
@@ -96,8 +107,9 @@ fn table(rows: &[Row]) -> String {
         "MINUTES",
         "BLOCKS",
         "EXAM ITEMS",
+        "PROGRESS",
     ];
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
             [
@@ -107,6 +119,7 @@ fn table(rows: &[Row]) -> String {
                 r.minutes.to_string(),
                 r.blocks.to_string(),
                 r.exam_items.to_string(),
+                progress_cell(r),
             ]
         })
         .collect();
@@ -117,16 +130,16 @@ fn table(rows: &[Row]) -> String {
         }
     }
     let mut out = String::new();
-    let mut line = |cells: [&str; 6]| {
+    let mut line = |cells: [&str; 7]| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             // Numbers right-aligned, text left-aligned.
-            if i >= 3 {
+            if (3..6).contains(&i) {
                 let _ = write!(text, "{cell:>width$}");
             } else {
                 let _ = write!(text, "{cell:<width$}");
             }
-            if i < 5 {
+            if i < 6 {
                 text.push_str("  ");
             }
         }
@@ -135,7 +148,31 @@ fn table(rows: &[Row]) -> String {
     };
     line(headers);
     for row in &cells {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]]);
+        line([
+            &row[0], &row[1], &row[2], &row[3], &row[4], &row[5], &row[6],
+        ]);
     }
     out
+}
+
+/// e.g. `1/2 blocks, exam 87% passed`; `-` before the first session.
+fn progress_cell(row: &Row) -> String {
+    let Some(p) = &row.progress else {
+        return "-".into();
+    };
+    if *p == ModuleProgress::default() {
+        return "-".into();
+    }
+    let mut text = format!("{}/{} blocks", p.blocks_completed, row.blocks);
+    if let Some(best) = &p.best_exam {
+        text.push_str(&format!(
+            ", exam {}%{}",
+            best.percent,
+            if p.passed { " passed" } else { "" }
+        ));
+    }
+    if p.reviews_due > 0 {
+        text.push_str(&format!(", {} to review", p.reviews_due));
+    }
+    text
 }

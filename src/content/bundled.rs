@@ -23,6 +23,10 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/circuit-breaker/module.yaml",
     "modules/circuit-breaker/cascade.md",
     "modules/circuit-breaker/mechanics.md",
+    "modules/circuit-breaker/implementations.md",
+    "modules/circuit-breaker/combining.md",
+    "modules/circuit-breaker/tuning.md",
+    "modules/circuit-breaker/checkout.md",
     "exercises/circuit-breaker.yaml",
     "modules/retry-backoff/module.yaml",
     "modules/retry-backoff/amplification.md",
@@ -31,6 +35,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/retry-backoff/what-to-retry.md",
     "modules/retry-backoff/deadlines.md",
     "exercises/retry-backoff.yaml",
+    "modules/retry-storms/module.yaml",
+    "modules/retry-storms/anatomy.md",
+    "modules/retry-storms/backoff-breakers.md",
+    "modules/retry-storms/budgets.md",
+    "modules/retry-storms/recovery.md",
+    "modules/retry-storms/alerting.md",
+    "exercises/retry-storms.yaml",
 ];
 
 /// The bundled file at `path`, if any.

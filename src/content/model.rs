@@ -346,6 +346,59 @@ pub struct Numeric {
     /// The unit shown beside a plain number, e.g. 'requests/s'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Compute the key with the engine. `answer` is then the key you expect for the exercise
+    /// as written (for a parametric one: with every parameter at its first value, its `min`
+    /// or the first of `one_of`), which `patterns check` verifies against the engine; the
+    /// learner is graded against the engine's value for the values drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute: Option<Compute>,
+}
+
+/// An engine computation that gives a numeric key: a retry budget fed a sequence of events
+/// (`budget`, `events`, `ask`), or an outage storm (`outage`, `backoff`, `metric`).
+/// `budget` and `events` may use `{param}` placeholders; in an outage, parameters named
+/// after a setting (`outage`, `capacity`, `clients`, `rate`, `duration`, `max_attempts`,
+/// `base`, `multiplier`, `cap`, `jitter`) set it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compute {
+    /// A retry budget as in `sim storm --budget`: 'tokens:MAX:RATIO', 'ratio:PCT' or
+    /// 'ratio:PCT:WINDOW'. It starts fresh (a token bucket starts full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<String>,
+    /// What happens to the budget, in order, separated by spaces: 'NR' N original requests,
+    /// 'NF' N failed calls, 'NS' N successful calls, 'NT' N retries asked for (each one the
+    /// budget admits is counted as sent), '+DUR' time passes. E.g. '1R 1F 3T'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<String>,
+    /// What the answer is, after the events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<BudgetQuestion>,
+    /// An outage storm scenario, as in a `tune`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage: Option<OutageSpec>,
+    /// The clients' backoff in the outage (default: base 1s, multiplier 2, cap 60s, no
+    /// jitter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff: Option<BackoffSpec>,
+    /// The outage outcome that is the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+}
+
+/// What a budget computation answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetQuestion {
+    /// The tokens in the bucket (a token bucket only).
+    Tokens,
+    /// How many of the 'T' retries the budget admitted.
+    RetriesAdmitted,
+    /// How many more retries it admits back to back, each of them failing, before the
+    /// first refusal (0: it refuses now).
+    RetriesUntilRefused,
+    /// How many successful calls it needs before it admits a retry (0: it admits now).
+    SuccessesUntilAdmitted,
 }
 
 /// A short text answer.
@@ -471,6 +524,8 @@ pub enum Metric {
     Amplification,
     /// Outage: fraction (0 to 1) of requests that eventually succeeded.
     SuccessRate,
+    /// Outage: calls that reached the dependency (first attempts and retries).
+    Calls,
 }
 
 impl Metric {
@@ -643,7 +698,9 @@ pub struct OutageSpec {
     /// Calls per request, the first included (default 5; 1 = never retry).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<u32>,
-    /// A retry budget per client: 'tokens:MAX:RATIO' (gRPC) or 'ratio:PCT'.
+    /// A retry budget per client: 'tokens:MAX:RATIO' (gRPC), 'ratio:PCT' (the seed's,
+    /// counted since start) or 'ratio:PCT:WINDOW' (over a sliding window). In a `tune` it
+    /// may use `{param}` placeholders for tuned parameters, e.g. 'tokens:{max_tokens}:0.1'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<String>,
     /// A circuit breaker in front of the dependency, one per client.

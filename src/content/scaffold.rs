@@ -240,6 +240,9 @@ exercises:
   # - id: x
   #   prompt: How long is the wait before retry 3?
   #   numeric: {answer: 4s, tolerance: 10%}        # a number or a duration
+  # - id: w
+  #   prompt: How many tokens are left after 4 failures?
+  #   numeric: {answer: 6, compute: {budget: 'tokens:10:0.1', events: 4F, ask: tokens}}
   # - id: y
   #   prompt: Name the state that rejects calls.
   #   text: {accepted: [OPEN]}

@@ -17,17 +17,19 @@ use crate::engine::script::{self, Script};
 use crate::engine::window::WindowConfig;
 
 use super::model::{
-    BackoffSpec, BreakerSpec, JitterName, Kind, ParamValue, PresetName, StateName, Timespan,
-    WindowSpec,
+    BackoffSpec, BreakerSpec, JitterName, Kind, Numeric, ParamValue, PresetName, Quantity,
+    StateName, Timespan, WindowSpec,
 };
 use super::validate::Depth;
 
+mod compute;
 mod params;
 mod tune;
 
+pub use compute::{agrees, computed};
 pub use params::{
     draw, extreme_variants, instantiate, param_values, placeholders, script_of, set_backoff,
-    set_breaker, settable, substitute,
+    set_breaker, settable, substitute, templates,
 };
 use tune::check_tune;
 pub use tune::{GoalResult, TuneOutcome, metric_name, outage_config, simulate_tune};
@@ -51,6 +53,25 @@ impl ItemError {
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// A computed numeric whose authored `answer` is not the engine's key.
+    pub fn disagreement(answer: Quantity, key: Quantity) -> Self {
+        let shown = match key {
+            Quantity::Number(x) => {
+                let text = format!("{x:.4}");
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            duration => duration.to_string(),
+        };
+        Self::new(
+            "answer",
+            format!("answer '{answer}' disagrees with the engine, which computes {shown}"),
+        )
+        .with_hint(
+            "the learner is graded against the engine; fix 'answer' (for a parametric item: \
+             the key with every parameter at its first value), or the computation",
+        )
     }
 
     fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -256,6 +277,32 @@ pub fn check_item(kind: Kind, depth: Depth) -> Result<(), ItemError> {
             Ok(())
         }
         Kind::Tune(tune) => check_tune(tune, depth),
+        Kind::Numeric(Numeric {
+            compute: Some(compute),
+            answer,
+            ..
+        }) => {
+            let key = computed(compute)?;
+            if depth == Depth::Full && key.is_duration() != answer.is_duration() {
+                return Err(ItemError::new(
+                    "answer",
+                    format!(
+                        "the answer '{answer}' is {} but the engine computes {}",
+                        if answer.is_duration() {
+                            "a duration"
+                        } else {
+                            "a number"
+                        },
+                        if key.is_duration() {
+                            "a duration"
+                        } else {
+                            "a number"
+                        },
+                    ),
+                ));
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

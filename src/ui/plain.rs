@@ -3,6 +3,9 @@
 //! Plain mode prints to pipes and screen readers, so the output carries no styles and no
 //! escapes: it is the TUI's rendering with the monochrome theme and the styles dropped.
 
+pub mod console;
+pub mod flow;
+
 use crate::ui::tui::theme::{ColorMode, Theme};
 use crate::ui::tui::widgets::markdown::render_markdown;
 

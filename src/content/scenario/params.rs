@@ -1,5 +1,6 @@
 //! Parametric exercises: the values a parameter can take, drawing them by seed, and the
-//! concrete exercise a choice of values gives (placeholders replaced, settings set).
+//! concrete exercise a choice of values gives (placeholders replaced, settings set, a
+//! computed numeric's key filled in by the engine).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,8 +8,10 @@ use std::time::Duration;
 use crate::engine::rng::Rng;
 
 use super::super::model::{
-    BackoffSpec, BreakerSpec, Exercise, JitterName, Kind, Param, ParamValue, Timespan,
+    BackoffSpec, BreakerSpec, Compute, Exercise, JitterName, Kind, Numeric, OutageSpec, Param,
+    ParamValue, Timespan,
 };
+use super::compute::computed;
 use super::{ItemError, ParamValues};
 
 /// The YAML names a parameter may set in an exercise of this kind.
@@ -24,6 +27,16 @@ pub fn settable(kind: Kind) -> Vec<&'static str> {
     ];
     const BACKOFF: [&str; 4] = ["base", "multiplier", "cap", "jitter"];
     match kind {
+        Kind::Numeric(Numeric {
+            compute: Some(Compute {
+                outage: Some(_), ..
+            }),
+            ..
+        }) => {
+            let mut names = BACKOFF.to_vec();
+            names.extend(OUTAGE_SETTINGS);
+            names
+        }
         Kind::StateTrace(_) => BREAKER.to_vec(),
         Kind::BackoffSchedule(_) => {
             let mut names = BACKOFF.to_vec();
@@ -40,6 +53,16 @@ pub fn settable(kind: Kind) -> Vec<&'static str> {
     }
 }
 
+/// The outage settings a computed numeric's parameters may set.
+const OUTAGE_SETTINGS: [&str; 6] = [
+    "outage",
+    "capacity",
+    "clients",
+    "rate",
+    "duration",
+    "max_attempts",
+];
+
 /// The script of a kind that has one.
 pub fn script_of(kind: Kind<'_>) -> Option<&str> {
     match kind {
@@ -47,6 +70,32 @@ pub fn script_of(kind: Kind<'_>) -> Option<&str> {
         Kind::Tune(tune) => tune.script.as_deref(),
         _ => None,
     }
+}
+
+/// The texts of a kind that may hold `{param}` placeholders besides the prompt, each with
+/// its YAML key: a script, or a computed numeric's budget and events.
+pub fn templates(kind: Kind<'_>) -> Vec<(&'static str, &str)> {
+    let mut texts = Vec::new();
+    if let Some(script) = script_of(kind) {
+        texts.push(("script", script));
+    }
+    if let Kind::Numeric(Numeric {
+        compute: Some(compute),
+        ..
+    }) = kind
+    {
+        let budget = compute
+            .budget
+            .as_deref()
+            .or_else(|| compute.outage.as_ref().and_then(|o| o.budget.as_deref()));
+        if let Some(budget) = budget {
+            texts.push(("compute", budget));
+        }
+        if let Some(events) = &compute.events {
+            texts.push(("compute", events.as_str()));
+        }
+    }
+    texts
 }
 
 /// The `{name}` placeholders in `text`.
@@ -188,8 +237,39 @@ pub fn instantiate(exercise: &Exercise, values: &ParamValues) -> Result<Exercise
     if let Some(tune) = &mut out.tune {
         tune.script = tune.script.as_ref().map(|s| substitute(s, values));
     }
+    if let Some(numeric) = &mut out.numeric
+        && let Some(compute) = &mut numeric.compute
+    {
+        compute.budget = compute.budget.as_ref().map(|b| substitute(b, values));
+        compute.events = compute.events.as_ref().map(|e| substitute(e, values));
+        if let Some(outage) = &mut compute.outage {
+            outage.budget = outage.budget.as_ref().map(|b| substitute(b, values));
+            for (name, value) in values {
+                set_outage(outage, name, value)?;
+            }
+            let backoff = compute.backoff.get_or_insert_with(BackoffSpec::default);
+            for (name, value) in values {
+                set_backoff(backoff, name, value)?;
+            }
+        }
+        numeric.answer = computed(compute)?;
+    }
     out.params.clear();
     Ok(out)
+}
+
+/// Sets the outage setting `name` (ignores names that are not outage settings).
+fn set_outage(spec: &mut OutageSpec, name: &str, value: &ParamValue) -> Result<(), ItemError> {
+    match name {
+        "outage" => spec.outage = span(name, value)?,
+        "duration" => spec.duration = Some(span(name, value)?),
+        "capacity" => spec.capacity = Some(whole(name, value)?),
+        "clients" => spec.clients = Some(whole(name, value)?),
+        "rate" => spec.rate = Some(number(name, value)?),
+        "max_attempts" => spec.max_attempts = Some(whole(name, value)?),
+        _ => {}
+    }
+    Ok(())
 }
 
 pub(super) fn whole(name: &str, value: &ParamValue) -> Result<u32, ItemError> {

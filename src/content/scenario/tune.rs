@@ -15,7 +15,7 @@ use super::super::model::{
     BackoffSpec, Kind, Metric, OutageSpec, Param, ParamValue, Quantity, Tune,
 };
 use super::super::validate::Depth;
-use super::params::{param_values, set_backoff, set_breaker, settable, whole};
+use super::params::{param_values, set_backoff, set_breaker, settable, substitute, whole};
 use super::{ItemError, ParamValues, backoff_config, breaker_config, breaker_run};
 
 /// A tune scenario's outcome for one choice of parameters.
@@ -60,15 +60,22 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
             .with_hint("name at least one setting, e.g. failure_threshold: {min: 1, max: 20}"));
     }
     let settable = settable(Kind::Tune(tune));
+    let budget = tune.outage.as_ref().and_then(|o| o.budget.as_deref());
     for (name, param) in &tune.parameters {
-        if !settable.contains(&name.as_str()) {
+        let in_budget = budget.is_some_and(|b| b.contains(&format!("{{{name}}}")));
+        if !settable.contains(&name.as_str()) && !in_budget {
             return Err(ItemError::new(
                 "parameters",
                 format!("'{name}' is not a setting of this scenario"),
             )
             .with_hint(
                 super::super::diagnostic::did_you_mean(name, settable.iter().copied())
-                    .unwrap_or_else(|| format!("tunable settings: {}", settable.join(", "))),
+                    .unwrap_or_else(|| {
+                        format!(
+                            "tunable settings: {}, or a `{{name}}` placeholder in the outage's budget",
+                            settable.join(", ")
+                        )
+                    }),
             ));
         }
         param_values(param)
@@ -111,7 +118,7 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                 ),
             )
             .with_hint(if outage {
-                "an outage measures calls_during_outage, peak_load, drain_time, given_up, amplification, success_rate"
+                "an outage measures calls, calls_during_outage, peak_load, drain_time, given_up, amplification, success_rate"
             } else {
                 "a breaker script measures failed, rejected, succeeded, opened_after"
             }));
@@ -190,6 +197,7 @@ pub fn metric_name(metric: Metric) -> &'static str {
         Metric::GivenUp => "given_up",
         Metric::Amplification => "amplification",
         Metric::SuccessRate => "success_rate",
+        Metric::Calls => "calls",
     }
 }
 
@@ -210,6 +218,8 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                     "the scenario has neither a breaker script nor an outage",
                 ));
             };
+            let mut spec = spec.clone();
+            spec.budget = spec.budget.as_ref().map(|b| substitute(b, choice));
             let mut backoff = tune.backoff.clone().unwrap_or_default();
             let mut max_attempts = spec.max_attempts;
             for (name, value) in choice {
@@ -219,7 +229,7 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                     set_backoff(&mut backoff, name, value)?;
                 }
             }
-            let (config, seed) = outage_config(spec, &backoff, max_attempts)?;
+            let (config, seed) = outage_config(&spec, &backoff, max_attempts)?;
             let run = outage::simulate(&config, seed)
                 .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
             outage_metrics(&run)
@@ -308,8 +318,10 @@ pub fn outage_config(
     Ok((config, spec.seed.unwrap_or(1)))
 }
 
-fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
+/// Every outcome of an outage run, by metric name (durations in milliseconds).
+pub(super) fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
     let mut metrics = BTreeMap::new();
+    metrics.insert("calls", run.calls as f64);
     metrics.insert("calls_during_outage", run.calls_during_outage as f64);
     metrics.insert("peak_load", run.peak_calls_per_s as f64);
     metrics.insert("given_up", run.given_up as f64);

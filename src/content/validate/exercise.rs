@@ -134,7 +134,14 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
     let params_ok = check_params(sink, exercise, kind);
     match kind {
         Kind::Choice(choice) => check_choice(sink, id, choice),
-        Kind::Numeric(numeric) => check_numeric(sink, id, numeric),
+        Kind::Numeric(numeric) => {
+            check_numeric(sink, id, numeric);
+            // Computations may run outage simulations: only `patterns check` pays for them,
+            // loading for `list` or `learn` does not.
+            if numeric.compute.is_some() && params_ok && depth == Depth::Full {
+                check_engine_backed(sink, exercise, kind, depth);
+            }
+        }
         Kind::Text(text) => {
             if text.accepted.iter().all(|a| a.trim().is_empty()) {
                 let loc = sink.at(&[
@@ -323,7 +330,9 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
         }
         let placeholder = format!("{{{name}}}");
         let used = exercise.prompt.contains(&placeholder)
-            || scenario::script_of(kind).is_some_and(|s| s.contains(&placeholder))
+            || scenario::templates(kind)
+                .iter()
+                .any(|(_, text)| text.contains(&placeholder))
             || settable.contains(&name.as_str());
         if !used {
             let loc = sink.at(&at);
@@ -338,9 +347,7 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
         }
     }
     let mut texts = vec![("prompt", exercise.prompt.as_str())];
-    if let Some(script) = scenario::script_of(kind) {
-        texts.push(("script", script));
-    }
+    texts.extend(scenario::templates(kind));
     for (field, text) in texts {
         for name in scenario::placeholders(text) {
             if !exercise.params.contains_key(name) {
@@ -350,7 +357,7 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
                         Seg::Key("exercises"),
                         Seg::Id(id),
                         Seg::Key(kind.name()),
-                        Seg::Key("script"),
+                        Seg::Key(field),
                     ],
                 };
                 let loc = sink.at(&at);
@@ -372,11 +379,22 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
 pub(super) fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Kind, depth: Depth) {
     let id = exercise.id.as_str();
     // Every combination of the parameters' extremes, or the exercise as written.
+    // Called only when the parameters' ranges are valid, so an error here is new: a value
+    // that does not fit its setting, or a computation that fails.
     let variants = match scenario::extreme_variants(exercise) {
         Ok(variants) => variants,
-        Err(_) => return, // reported by check_params
+        Err(error) => {
+            let loc = sink.at(&[
+                Seg::Key("exercises"),
+                Seg::Id(id),
+                Seg::Key(kind.name()),
+                Seg::Key(error.field()),
+            ]);
+            sink.error(loc, error.to_string(), error.hint());
+            return;
+        }
     };
-    for (values, variant) in variants {
+    for (index, (values, variant)) in variants.into_iter().enumerate() {
         let Some(variant_kind) = variant.kind() else {
             return;
         };
@@ -387,6 +405,19 @@ pub(super) fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Ki
             format!(" (with {})", list.join(", "))
         };
         let result = scenario::check_item(variant_kind, depth);
+        // A computed numeric's authored answer is the key at the parameters' first values.
+        let result = match (result, index, depth, kind, &variant.numeric) {
+            (Ok(()), 0, Depth::Full, Kind::Numeric(authored), Some(concrete)) => {
+                match concrete.compute.as_ref().map(scenario::computed) {
+                    Some(Ok(key)) if !scenario::agrees(authored, key) => {
+                        Err(scenario::ItemError::disagreement(authored.answer, key))
+                    }
+                    Some(Err(error)) => Err(error),
+                    _ => Ok(()),
+                }
+            }
+            (result, ..) => result,
+        };
         if let Err(error) = result {
             let loc = sink.at(&[
                 Seg::Key("exercises"),

@@ -2,6 +2,11 @@
 //! struct (or a session state machine it wraps) and its drawing a pure function of that state.
 
 pub mod backoff_chart;
+pub mod chrome;
+pub mod exam;
+pub mod learn;
+pub mod modules;
 pub mod progress;
+pub mod review;
 pub mod stepper;
 pub mod storm_chart;

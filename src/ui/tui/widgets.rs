@@ -8,5 +8,7 @@ pub mod breaker_gauges;
 pub mod lab_style;
 pub mod markdown;
 pub mod pager;
+pub mod question;
 pub mod state_diagram;
+pub mod text_input;
 pub mod timeline;

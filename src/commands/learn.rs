@@ -1,0 +1,220 @@
+//! `patterns learn <module> [--block N]`: the learning flow, resuming at the learner's
+//! current block, as the TUI screen on a terminal and the plain front end otherwise (or with
+//! `--plain`); `patterns` alone on a terminal (the module list). Also the helpers `exam` and
+//! `review` share: finding a module, choosing the front end, opening the recorder.
+//!
+//! The shell reads the clock here (for timestamps and the seed of parametric practice) and
+//! passes it down. Exit 0 however the session ends (finished, `quit`, end of input).
+
+use std::io::{self, IsTerminal, Write as _};
+use std::process::ExitCode;
+
+use crate::cli::{Global, LearnArgs};
+use crate::commands::progress::{load_or_warn, now};
+use crate::commands::{ClosedStdout, Outcome, UsageError};
+use crate::content::{Library, LoadedModule};
+use crate::progress::{Record, Store};
+use crate::session::learn::Learn;
+use crate::session::record::Recorder;
+use crate::ui::plain::console::Console;
+use crate::ui::plain::flow::{self, Ending};
+use crate::ui::tui::screens::learn::{LearnOutcome, LearnScreen};
+use crate::ui::tui::screens::modules::{ModuleEntry, ModulesScreen};
+use crate::ui::tui::{self, Exit, Theme};
+
+pub fn run(args: &LearnArgs, global: &Global) -> Outcome {
+    let library = super::list::load_library(global);
+    let module = find_module(&library, &args.module)?;
+    learn(module, args.block, global)
+}
+
+/// `patterns` with no arguments on a terminal: the module list; Enter opens `learn`.
+pub fn browse(global: &Global) -> Outcome {
+    let library = super::list::load_library(global);
+    let (_, record) = open_record();
+    let entries: Vec<ModuleEntry> = library
+        .modules()
+        .iter()
+        .map(|m| {
+            let p = crate::progress::summary_for(&record, m.id(), now());
+            let progress = if p == crate::progress::ModuleProgress::default() {
+                "not started".to_owned()
+            } else {
+                let mut text = format!("{}/{} blocks", p.blocks_completed, m.module.blocks.len());
+                if let Some(best) = &p.best_exam {
+                    text.push_str(&format!(", exam {}%", best.percent));
+                }
+                text
+            };
+            ModuleEntry {
+                id: m.id().to_owned(),
+                title: m.module.title.clone(),
+                difficulty: m.module.difficulty.as_str().to_owned(),
+                minutes: m.minutes(),
+                progress,
+            }
+        })
+        .collect();
+    let mut screen = ModulesScreen::new(entries, Theme::from_env());
+    let exit = tui::run(&mut screen).map_err(terminal_error)?;
+    let Exit::Done(Some(id)) = exit else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let module = find_module(&library, &id)?;
+    learn(module, None, global)
+}
+
+/// Whether to use the line-based front end: `--plain`, or stdin / stdout not a terminal.
+pub(crate) fn plain_mode(global: &Global) -> bool {
+    global.plain || !io::stdin().is_terminal() || !io::stdout().is_terminal()
+}
+
+pub(crate) fn terminal_error(error: io::Error) -> miette::Report {
+    miette::miette!("The terminal UI failed: {error}; try --plain")
+}
+
+fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
+    let (mut recorder, record) = open_record();
+    let progress = record.module(module.id());
+    let start = match block {
+        Some(n) => block_index(&module, n)?,
+        None => progress
+            .and_then(|p| p.current_block.as_deref())
+            .and_then(|id| module.module.blocks.iter().position(|b| b.id == id))
+            .unwrap_or(0),
+    };
+    let done: Vec<String> = progress
+        .map(|p| p.blocks_completed.iter().map(|b| b.block.clone()).collect())
+        .unwrap_or_default();
+    let mut session = Learn::new(module.clone(), start, now().secs());
+    if !plain_mode(global) {
+        let mut screen = LearnScreen::new(session, recorder, now, Theme::from_env(), done);
+        let exit = tui::run(&mut screen).map_err(terminal_error)?;
+        let message = match exit {
+            Exit::Done(LearnOutcome::Finished) => format!(
+                "You finished '{}'. Take the exam: patterns exam {}\n",
+                module.module.title,
+                module.id()
+            ),
+            Exit::Done(LearnOutcome::Back) | Exit::Interrupted => {
+                let place = match screen.session().block() {
+                    Some((index, block)) => format!("block {} '{}'", index + 1, block.title),
+                    None => "the overview".to_owned(),
+                };
+                format!(
+                    "Saved. You stopped in {place}; 'patterns learn {}' resumes there.\n",
+                    module.id()
+                )
+            }
+        };
+        super::print(&message)?;
+        warn_unsaved(screen.recorder());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut console = console();
+    let mut save = |event| recorder.record(event, now());
+    let ending = flow::learn(&mut console, &mut session, &done, &mut save).map_err(io_error)?;
+    if ending != Ending::Finished {
+        let place = match session.block() {
+            Some((index, block)) => format!("block {} '{}'", index + 1, block.title),
+            None => "the overview".to_owned(),
+        };
+        let why = if ending == Ending::Quit {
+            "Stopped"
+        } else {
+            "End of input"
+        };
+        console
+            .say(&format!(
+                "{why} in {place}; your answers are saved. 'patterns learn {}' resumes at that block.\n",
+                module.id()
+            ))
+            .map_err(io_error)?;
+    }
+    console.flush().map_err(io_error)?;
+    warn_unsaved(&recorder);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The module with `id`, or a usage error naming the known ones.
+pub(crate) fn find_module(library: &Library, id: &str) -> Result<LoadedModule, UsageError> {
+    library.get(id).cloned().ok_or_else(|| {
+        let known: Vec<String> = library
+            .modules()
+            .iter()
+            .map(|m| format!("'{}'", m.id()))
+            .collect();
+        UsageError::new(format!(
+            "no module '{id}'; available: {} (see 'patterns list')",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })
+}
+
+/// `--block N` (from 1) as an index.
+fn block_index(module: &LoadedModule, n: u32) -> Result<usize, UsageError> {
+    let count = module.module.blocks.len();
+    match usize::try_from(n) {
+        Ok(n) if (1..=count).contains(&n) => Ok(n - 1),
+        _ => Err(UsageError::new(format!(
+            "--block '{n}': '{}' has {count} blocks; give 1 to {count}",
+            module.id()
+        ))),
+    }
+}
+
+/// The recorder and the record as it is now. Without a usable data folder the session
+/// still runs, keeping answers in memory, and says so.
+pub(crate) fn open_record() -> (Recorder, Record) {
+    let store = match Store::from_env() {
+        Ok(store) => store,
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: {error}; this session's answers will not be saved"
+            );
+            return (Recorder::in_memory(), Record::new());
+        }
+    };
+    let record = match load_or_warn(&store, now()) {
+        Ok(record) => record,
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: {error}; this session's answers will be kept in memory only"
+            );
+            return (Recorder::in_memory(), Record::new());
+        }
+    };
+    (Recorder::new(store), record)
+}
+
+/// The plain console on stdin / stdout; answers are echoed when stdin is not a terminal.
+pub(crate) fn console() -> Console<io::StdinLock<'static>, io::StdoutLock<'static>> {
+    let echo = !io::stdin().is_terminal();
+    Console::new(io::stdin().lock(), io::stdout().lock(), echo)
+}
+
+/// A failed write to stdout: a closed pipe is not an error for the user.
+pub(crate) fn io_error(error: io::Error) -> miette::Report {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        miette::Report::new(ClosedStdout)
+    } else {
+        miette::miette!("Failed to talk to the terminal: {error}")
+    }
+}
+
+/// Events a failing store could not write are lost when the process ends: say so.
+pub(crate) fn warn_unsaved(recorder: &Recorder) {
+    let unsaved = recorder.unsaved().len();
+    if recorder.is_persistent() && unsaved > 0 {
+        let _ = writeln!(
+            io::stderr(),
+            "warning: {unsaved} event(s) could not be saved (see the messages above)"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! The title bar and the footer of key hints every learning screen draws, so they look and
+//! truncate alike at 80 columns.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::ui::sanitize::strip_controls;
+use crate::ui::tui::theme::Theme;
+
+/// A one-line title bar: `left` from the left edge, `right` against the right edge.
+pub fn title_bar(buf: &mut Buffer, area: Rect, theme: &Theme, left: &str, right: &str) {
+    buf.set_style(area, theme.title);
+    let right = format!("{} ", strip_controls(right));
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(u16::MAX);
+    let left = format!(" {}", strip_controls(left).replace('\n', " "));
+    let room = area.width.saturating_sub(right_width + 1);
+    buf.set_stringn(area.x, area.y, &left, usize::from(room), theme.title);
+    if right_width < area.width {
+        buf.set_string(area.right() - right_width, area.y, &right, theme.title);
+    }
+}
+
+/// A one-line footer of `key description` pairs; the last pairs go when space runs out.
+pub fn footer(buf: &mut Buffer, area: Rect, theme: &Theme, hints: &[(&str, &str)]) {
+    buf.set_style(area, theme.footer);
+    let mut x = area.x + 1;
+    for (key, what) in hints {
+        let width =
+            u16::try_from(key.chars().count() + what.chars().count() + 3).unwrap_or(u16::MAX);
+        if x + width > area.right() {
+            break;
+        }
+        buf.set_string(x, area.y, key, theme.footer_key);
+        let key_width = u16::try_from(key.chars().count()).unwrap_or(0);
+        buf.set_string(x + key_width + 1, area.y, what, theme.footer);
+        x += width;
+    }
+}

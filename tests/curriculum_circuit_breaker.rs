@@ -1,0 +1,148 @@
+//! The bundled `circuit-breaker` module as a whole: it passes `patterns check` with no
+//! warnings, `list` reports its five blocks and exam size, its exam keeps the seed's
+//! six-step question, and its count-versus-rate `tune` separates the seed's answer (a
+//! consecutive threshold of 50) from a rate window, by simulation.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use patterns::content::Library;
+use patterns::content::LoadedModule;
+use patterns::content::model::StateName;
+use patterns::content::scenario::{breaker_trace, simulate_tune};
+use patterns::content::values::ParamValue;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn module() -> LoadedModule {
+    let loaded = Library::load(&[]);
+    loaded
+        .library
+        .get("circuit-breaker")
+        .expect("circuit-breaker is bundled")
+        .clone()
+}
+
+#[test]
+fn check_passes_with_no_warnings() {
+    cargo_bin_cmd!("patterns")
+        .env_remove("PATTERNS_MODULES")
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn list_shows_five_blocks_and_the_exam_size() {
+    let output = cargo_bin_cmd!("patterns")
+        .env_remove("PATTERNS_MODULES")
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let value: Value = serde_json::from_slice(&output).expect("JSON");
+    let entry = value["modules"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|m| m["id"] == "circuit-breaker")
+        .expect("circuit-breaker is listed");
+    assert_eq!(entry["blocks"], 5);
+    assert_eq!(entry["minutes"], 150);
+    assert_eq!(entry["exam_items"], module().exam_items() as u64);
+    assert_eq!(entry["exam_items"], 37);
+}
+
+#[test]
+fn the_exam_holds_the_seed_question_and_enough_items() {
+    let module = module();
+    let exam = &module.module.exam;
+    assert!(
+        exam.pools
+            .iter()
+            .any(|p| p.items.iter().any(|i| i == "cb-seed-exam-trace")),
+        "the seed's six-step question is in a pool"
+    );
+    // The seed question's key, from the engine, is the one DESIGN §3 states.
+    let seed = module.exercise("cb-seed-exam-trace").expect("defined");
+    let trace = seed.state_trace.as_ref().expect("a state_trace");
+    use StateName::{Closed, HalfOpen, Open};
+    assert_eq!(
+        breaker_trace(&trace.breaker, &trace.script).expect("runs"),
+        [Closed, Closed, Open, Open, HalfOpen, Open]
+    );
+    let others = module.exam_items() - 1;
+    assert!(others >= 15, "{others} items besides the seed question");
+    let parametric = exam
+        .generators
+        .iter()
+        .filter(|g| {
+            module
+                .exercise(&g.exercise)
+                .is_some_and(|e| e.is_parametric())
+        })
+        .count();
+    assert!(parametric >= 5, "{parametric} parametric generators");
+    assert!(exam.pass_mark >= 70 && exam.pass_mark <= 90);
+}
+
+fn choice(failure_threshold: u32, failure_rate: u32) -> BTreeMap<String, ParamValue> {
+    BTreeMap::from([
+        (
+            "failure_threshold".to_owned(),
+            ParamValue::Number(f64::from(failure_threshold)),
+        ),
+        (
+            "failure_rate".to_owned(),
+            ParamValue::Number(f64::from(failure_rate)),
+        ),
+    ])
+}
+
+#[test]
+fn the_count_versus_rate_tune_rejects_every_consecutive_only_breaker() {
+    let module = module();
+    let exercise = module.exercise("cb-tune-count-vs-rate").expect("defined");
+    let tune = exercise.tune.as_ref().expect("a tune");
+    let passes = |ft: u32, fr: u32| {
+        simulate_tune(tune, &choice(ft, fr))
+            .expect("simulates")
+            .passed()
+    };
+    // The seed's answer: 50 consecutive failures, no rate.
+    assert!(!passes(50, 100), "the seed's answer must fail");
+    // No consecutive threshold works on its own.
+    for ft in 1..=100 {
+        assert!(!passes(ft, 100), "consecutive-only threshold {ft} passed");
+    }
+    // A rate inside the noise opens on healthy traffic; one above the outage never opens.
+    assert!(!passes(50, 8));
+    assert!(!passes(50, 20));
+    // A small consecutive count beside a good rate still trips on the noise's run of 3.
+    assert!(!passes(3, 10));
+    // A rate above the noise and below the outage passes, as the explanation says.
+    for fr in 9..=14 {
+        assert!(passes(50, fr), "failure_rate {fr} should pass");
+    }
+    assert!(passes(4, 10));
+}
+
+#[test]
+fn concept_markdown_fits_78_columns() {
+    let module = module();
+    for name in [
+        "implementations.md",
+        "combining.md",
+        "tuning.md",
+        "checkout.md",
+    ] {
+        let text = module.markdown(name).expect("bundled");
+        for (n, line) in text.lines().enumerate() {
+            let width = line.chars().count();
+            assert!(width <= 78, "{name}:{}: {width} columns", n + 1);
+        }
+    }
+}
