@@ -16,7 +16,10 @@ const MODULES: usize = 200;
 fn generate(root: &Path) {
     for n in 0..MODULES {
         let id = format!("module-{n:03}");
-        for file in FILES.iter().filter(|file| file.path.contains("circuit-breaker")) {
+        for file in FILES
+            .iter()
+            .filter(|file| file.path.contains("circuit-breaker"))
+        {
             let text = file.text.replace("circuit-breaker", &id);
             let path = root.join(file.path.replace("circuit-breaker", &id));
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
