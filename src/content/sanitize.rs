@@ -7,7 +7,7 @@
 /// Returns `text` without escape sequences (CSI, OSC, DCS, …) and control characters other
 /// than newline and tab. `\r\n` becomes `\n`.
 pub fn sanitize(text: &str) -> String {
-    if !text.chars().any(is_unwanted) {
+    if is_clean(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
@@ -28,11 +28,24 @@ pub fn sanitize(text: &str) -> String {
 
 /// [`sanitize`] for an owned string: returns it unchanged (no copy) when it is clean.
 pub fn sanitize_owned(text: String) -> String {
-    if text.chars().any(is_unwanted) {
-        sanitize(&text)
-    } else {
+    if is_clean(&text) {
         text
+    } else {
+        sanitize(&text)
     }
+}
+
+/// Whether `text` has no character [`is_unwanted`] finds, checked on bytes (most text is
+/// clean, and decoding every character to find none is the slow part). The unwanted
+/// characters are exactly C0 (bytes below 0x20) other than `\n` and `\t`, DEL (0x7f), and C1
+/// (U+0080..=U+009F, encoded as 0xC2 then 0x80..=0x9F; 0xC2 is never a continuation byte).
+fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
 }
 
 fn is_unwanted(c: char) -> bool {
@@ -95,6 +108,19 @@ fn skip_string(chars: &mut Chars) {
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    #[test]
+    fn the_byte_check_finds_exactly_the_unwanted_characters() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}é");
+            assert_eq!(
+                super::is_clean(&text),
+                !text.chars().any(super::is_unwanted),
+                "{:#x}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn plain_text_is_unchanged() {

@@ -88,7 +88,8 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     // Which banks a successfully parsed module claimed (only those can judge "unused").
     let mut paired = vec![false; banks.len()];
 
-    for (parsed, source) in modules.iter().zip(&input.modules) {
+    let mut teachable: Vec<Teachable> = Vec::new();
+    for (index, (parsed, source)) in modules.iter().zip(&input.modules).enumerate() {
         let mut sink = Sink {
             path: &parsed.display,
             tree: parsed.tree.as_ref(),
@@ -169,12 +170,11 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         }
         // A module whose bank is broken cannot be taught either.
         if module_errors == 0 && !bank_broken {
-            validated.modules.push(LoadedModule {
-                module: module.clone(),
-                bank: bank.cloned().unwrap_or_else(|| Bank {
-                    module: module.id.clone(),
-                    exercises: Vec::new(),
-                }),
+            // The module and its bank are moved out of the parsed files at the end (no
+            // deep copies): later checks still read them there.
+            teachable.push(Teachable {
+                module: index,
+                bank: bank_index.filter(|&i| banks[i].value.is_some()),
                 origin: match &source.docs {
                     DocSource::Bundled(_) => Origin::Bundled,
                     DocSource::Dir(dir) => Origin::Dir(dir.clone()),
@@ -215,15 +215,70 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     }
 
     // A module whose bank has errors is not fit to teach.
-    validated.modules.retain(|m| {
-        banks.iter().zip(&bank_errors).all(|(b, errors)| {
-            *errors == 0 || b.value.as_ref().map(|v| &v.module) != Some(&m.module.id)
-        })
+    teachable.retain(|t| {
+        let id = modules[t.module].value.as_ref().map(|m| &m.id);
+        banks
+            .iter()
+            .zip(&bank_errors)
+            .all(|(b, errors)| *errors == 0 || b.value.as_ref().map(|v| &v.module) != id)
     });
     check_prerequisite_cycles(&modules, &mut out);
+    validated.modules = into_loaded(teachable, modules, banks);
     out.sort_by(|a, b| (&a.path, a.loc).cmp(&(&b.path, b.loc)));
     validated.diagnostics = out;
     validated
+}
+
+/// A module that passed, by its index in the parsed modules (and its bank's).
+struct Teachable {
+    module: usize,
+    bank: Option<usize>,
+    origin: Origin,
+    docs: BTreeMap<String, String>,
+}
+
+/// Moves the teachable modules and their banks out of the parsed files, in order. A bank
+/// claimed by several modules is copied for all but its last one.
+fn into_loaded(
+    teachable: Vec<Teachable>,
+    mut modules: Vec<Parsed<Module>>,
+    mut banks: Vec<Parsed<Bank>>,
+) -> Vec<LoadedModule> {
+    let mut claims = vec![0usize; banks.len()];
+    for t in &teachable {
+        if let Some(i) = t.bank {
+            claims[i] += 1;
+        }
+    }
+    let mut loaded = Vec::with_capacity(teachable.len());
+    for t in teachable {
+        // Teachable modules parsed, and each index appears once.
+        let Some(module) = modules[t.module].value.take() else {
+            continue;
+        };
+        let bank = match t.bank {
+            Some(i) => {
+                claims[i] -= 1;
+                if claims[i] == 0 {
+                    banks[i].value.take()
+                } else {
+                    banks[i].value.clone()
+                }
+            }
+            None => None,
+        };
+        let bank = bank.unwrap_or_else(|| Bank {
+            module: module.id.clone(),
+            exercises: Vec::new(),
+        });
+        loaded.push(LoadedModule {
+            module,
+            bank,
+            origin: t.origin,
+            docs: t.docs,
+        });
+    }
+    loaded
 }
 
 /// The string under `key` at the top of a tree, even when typing failed.

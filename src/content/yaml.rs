@@ -1,7 +1,8 @@
-//! The only file that names serde-saphyr. Parses YAML (under a budget against alias bombs)
-//! into a [`Node`] tree that remembers where every value came from, then deserializes typed
-//! values from that tree with error recovery: a bad value is reported at its own line and
-//! column, removed, and deserialization retried, so one mistake never hides the next.
+//! The only module that names serde-saphyr (with its submodules). Parses YAML (under a
+//! budget against alias bombs) into a [`Node`] tree that remembers where every value came
+//! from, then deserializes typed values from that tree with error recovery: a bad value is
+//! reported at its own line and column, removed, and deserialization retried, so one mistake
+//! never hides the next. Plain, valid files take a fast path (`fast`) with the same result.
 //!
 //! Invariant: every string in the tree has passed through [`sanitize`]; node ids are unique
 //! within one tree and survive cloning, so a diagnostic can always be traced to a node.
@@ -14,6 +15,7 @@ use serde::{Deserialize, Deserializer};
 use super::sanitize::{sanitize, sanitize_owned};
 
 mod de_tree;
+mod fast;
 
 pub use de_tree::{DeError, from_tree};
 
@@ -189,6 +191,16 @@ pub enum ProblemKind {
 
 /// Parses `text` into a tree. On failure, one syntax problem with its position.
 pub fn parse(text: &str) -> Result<Node, Problem> {
+    // Most files are plain, valid YAML: read them straight from the parser's events. The
+    // fast path declines anything it cannot read exactly as the full path would.
+    if let Some(tree) = fast::parse(text) {
+        return Ok(tree);
+    }
+    parse_full(text)
+}
+
+/// [`parse`] through serde-saphyr's deserializer, with `Spanned` positions and its budget.
+fn parse_full(text: &str) -> Result<Node, Problem> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
@@ -469,6 +481,70 @@ mod tests {
             matches!(problem.kind, ProblemKind::Syntax(_)),
             "{problem:?}"
         );
+    }
+
+    /// Every YAML file of the project (bundled content, test fixtures) reads the same on
+    /// the fast path as on the full path, positions and ids included.
+    #[test]
+    fn the_fast_path_agrees_with_the_full_path() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["modules", "exercises", "tests"] {
+            walk(&root.join(dir), &mut files);
+        }
+        let mut fast_count = 0;
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            if let Some(tree) = fast::parse(&text) {
+                fast_count += 1;
+                assert_eq!(Ok(tree), parse_full(&text), "{}", file.display());
+            }
+        }
+        assert!(fast_count > 10, "{fast_count} of {}", files.len());
+        for file in super::super::bundled::FILES {
+            assert!(
+                !file.path.ends_with(".yaml") || fast::parse(file.text).is_some(),
+                "{} takes the slow path",
+                file.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_fast_path_declines_what_it_cannot_read_exactly() {
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: 1\na: 2\n",
+            "a: !!str 1\n",
+            "a: 007\n",
+            "a: 1e3\n",
+            "a: yes\n",
+            "a: TRUE\n",
+            "a: .inf\n",
+            "1: x\n",
+            "a: [1, 2\n",
+            "--- 1\n--- 2\n",
+            "<<: {a: 1}\n",
+        ] {
+            if let Some(tree) = fast::parse(text) {
+                assert_eq!(Ok(tree), parse_full(text), "{text:?}");
+            }
+        }
+        assert!(fast::parse("a: 007\n").is_none());
+        assert!(fast::parse("a: 1\na: 2\n").is_none());
+        assert!(fast::parse("a: &x 1\nb: *x\n").is_none());
     }
 
     #[test]
