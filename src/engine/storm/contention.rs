@@ -85,6 +85,28 @@ pub fn simulate(config: &ContentionConfig, seed: u64) -> ContentionRun {
     Simulator::default().run(config, &Waits::new(config.strategy, &config.backoff), seed)
 }
 
+/// Runs `config` once with `seed`, like [`simulate`] (the same run), and also counts the
+/// write calls reaching the server per `bucket` of virtual time: entry i counts writes at
+/// [i·bucket, (i+1)·bucket). The counts sum to the run's `writes`. A zero `bucket` is taken
+/// as one nanosecond; pick a bucket sized to the run (e.g. completion / 100).
+pub fn simulate_with_load(
+    config: &ContentionConfig,
+    seed: u64,
+    bucket: Duration,
+) -> (ContentionRun, Vec<u32>) {
+    let bucket = u64::try_from(bucket.as_nanos()).unwrap_or(u64::MAX).max(1);
+    let mut load: Vec<u32> = Vec::new();
+    let waits = Waits::new(config.strategy, &config.backoff);
+    let run = Simulator::default().run_observed(config, &waits, seed, |time| {
+        let index = usize::try_from(time / bucket).unwrap_or(usize::MAX);
+        if load.len() <= index {
+            load.resize(index + 1, 0);
+        }
+        load[index] = load[index].saturating_add(1);
+    });
+    (run, load)
+}
+
 /// Runs every config `runs` times (seeds seed..seed+runs-1) on up to `threads` threads and
 /// returns one summary per config, in order. The result does not depend on `threads`.
 pub fn simulate_many(
@@ -182,6 +204,18 @@ struct Simulator {
 
 impl Simulator {
     fn run(&mut self, config: &ContentionConfig, waits: &Waits, seed: u64) -> ContentionRun {
+        // A no-op observer compiles away: the fast path is unchanged.
+        self.run_observed(config, waits, seed, |_| {})
+    }
+
+    /// [`Simulator::run`], calling `on_write` with the time (ns) of every write at the server.
+    fn run_observed(
+        &mut self,
+        config: &ContentionConfig,
+        waits: &Waits,
+        seed: u64,
+        mut on_write: impl FnMut(u64),
+    ) -> ContentionRun {
         let mut rng = Rng::seeded(seed);
         let mean = config.network_mean.as_nanos() as f64;
         let sd = config.network_sd.as_nanos() as f64;
@@ -227,6 +261,7 @@ impl Simulator {
                 }
                 Step::WriteAtServer => {
                     writes += 1;
+                    on_write(time);
                     let reply = network(&mut rng);
                     if state.version_seen == version {
                         version += 1;
@@ -357,6 +392,33 @@ mod tests {
             simulate(&configs[3], 9),
             "a single run replays"
         );
+    }
+
+    #[test]
+    fn load_timeline_sums_to_the_writes_and_replays() {
+        let config = ContentionConfig::published(60, Strategy::Equal);
+        let bucket = Duration::from_millis(10);
+        let (run, load) = simulate_with_load(&config, 4, bucket);
+        assert_eq!(run, simulate(&config, 4), "the same run as the fast path");
+        let total: u64 = load.iter().map(|&n| u64::from(n)).sum();
+        assert_eq!(total, run.writes);
+        assert!(load.len() as u128 <= run.completion.as_nanos() / bucket.as_nanos() + 1);
+        assert_eq!(simulate_with_load(&config, 4, bucket), (run, load.clone()));
+        assert_ne!(simulate_with_load(&config, 5, bucket).1, load);
+    }
+
+    #[test]
+    fn unjittered_retries_cluster_into_a_higher_peak() {
+        // The first rounds look alike (everyone starts together and the first waits are
+        // short); from 200 ms on, un-jittered retries still arrive in bursts while full
+        // jitter has spread them out.
+        let peak = |strategy| {
+            let config = ContentionConfig::published(100, strategy);
+            let (_, load) = simulate_with_load(&config, 1, Duration::from_millis(10));
+            load.into_iter().skip(20).max().unwrap_or(0)
+        };
+        let (exponential, full) = (peak(Strategy::Exponential), peak(Strategy::Full));
+        assert!(exponential > full, "exponential {exponential}, full {full}");
     }
 
     proptest::proptest! {
