@@ -2,6 +2,7 @@
 //! of each view at 80x24 and 120x40, and the keys that toggle jitter strategies and quit.
 
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 use patterns::engine::backoff::{BackoffConfig, Jitter};
 use patterns::engine::storm::Strategy;
@@ -9,7 +10,9 @@ use patterns::engine::storm::contention::{self, ContentionConfig};
 use patterns::ui::tui::event::{App, Event};
 use patterns::ui::tui::screens::backoff_chart::{BackoffChart, Msg};
 use patterns::ui::tui::screens::progress::{Poll, Progress, Report};
-use patterns::ui::tui::screens::storm_chart::{StormChart, StormPoint};
+use patterns::ui::tui::screens::storm_chart::{
+    Msg as StormMsg, Quit, StormChart, StormPoint, load_bucket,
+};
 use patterns::ui::tui::theme::{ColorMode, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -123,6 +126,58 @@ fn storm_bars_80x24() {
 #[test]
 fn storm_bars_120x40() {
     insta::assert_snapshot!(draw(&storm(&[50]), 120, 40).backend());
+}
+
+/// One run at 100 clients (seed 1) with its load over time, bucketed as the command does
+/// (about 100 buckets over the slowest completion), load view on.
+fn storm_load() -> StormChart {
+    let slowest = Strategy::COMPARISON
+        .iter()
+        .map(|&s| contention::simulate(&ContentionConfig::published(100, s), 1).completion)
+        .max()
+        .unwrap_or(Duration::ZERO);
+    let bucket = load_bucket(slowest);
+    let load = Strategy::COMPARISON
+        .iter()
+        .map(|&s| {
+            let config = ContentionConfig::published(100, s);
+            (s, contention::simulate_with_load(&config, 1, bucket).1)
+        })
+        .collect();
+    let mut chart = storm(&[100]).with_load(bucket, load);
+    let msg = chart.message(&key(KeyCode::Char('l'))).expect("l toggles");
+    assert_eq!(chart.update(msg), None);
+    chart
+}
+
+#[test]
+fn storm_load_80x24() {
+    insta::assert_snapshot!(draw(&storm_load(), 80, 24).backend());
+}
+
+#[test]
+fn storm_load_120x40() {
+    insta::assert_snapshot!(draw(&storm_load(), 120, 40).backend());
+}
+
+#[test]
+fn storm_l_toggles_the_load_view_only_when_there_is_one() {
+    let without = storm(&[50]);
+    assert_eq!(without.message(&key(KeyCode::Char('l'))), None);
+    let mut chart = storm_load();
+    let load_view = format!("{:?}", draw(&chart, 80, 24).backend());
+    assert!(load_view.contains("write calls per 642ms"), "{load_view}");
+    assert!(load_view.contains("l bars"));
+    assert_eq!(
+        chart.message(&key(KeyCode::Char('l'))),
+        Some(StormMsg::ToggleLoad)
+    );
+    assert_eq!(chart.update(StormMsg::ToggleLoad), None);
+    let bars = format!("{:?}", draw(&chart, 80, 24).backend());
+    assert!(!bars.contains("write calls per"));
+    assert!(bars.contains("l load"));
+    let quit = chart.message(&key(KeyCode::Char('q'))).expect("q quits");
+    assert_eq!(chart.update(quit), Some(Quit));
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
 use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
-use crate::ui::tui::screens::storm_chart::{StormChart, StormPoint};
+use crate::ui::tui::screens::storm_chart::{StormChart, StormPoint, load_bucket};
 use crate::ui::tui::{Theme, Tui};
 
 /// Most clients one row may simulate (no backoff costs clients² calls).
@@ -173,12 +173,11 @@ fn run_contention(
             describe_clients(clients),
             describe_runs(seed, args.runs)
         );
-        super::show(&mut StormChart::new(
-            title,
-            "completion",
-            points,
-            Theme::from_env(),
-        ))?;
+        let mut chart = StormChart::new(title, "completion", points, Theme::from_env());
+        if args.runs == 1 && clients.len() == 1 {
+            chart = with_load(chart, &configs, seed);
+        }
+        super::show(&mut chart)?;
     }
     if args.csv {
         let rows: Vec<Vec<String>> = results
@@ -418,6 +417,25 @@ fn run_outage(
 }
 
 /// Ctrl-C during the progress bar: the terminal is restored and nothing is printed.
+/// One run per config (seed `seed`, the run the chart's bars show) again, with write calls
+/// per bucket: whole milliseconds, about 100 buckets over the slowest completion.
+fn with_load(chart: StormChart, configs: &[ContentionConfig], seed: u64) -> StormChart {
+    let slowest = configs
+        .iter()
+        .map(|config| contention::simulate(config, seed).completion)
+        .max()
+        .unwrap_or_default();
+    let bucket = load_bucket(slowest);
+    let load = configs
+        .iter()
+        .map(|config| {
+            let (_, load) = contention::simulate_with_load(config, seed, bucket);
+            (config.strategy, load)
+        })
+        .collect();
+    chart.with_load(bucket, load)
+}
+
 fn stopped() -> miette::Report {
     miette::miette!("Stopped by Ctrl-C before the simulation finished; nothing was printed")
 }
