@@ -138,19 +138,10 @@ fn run_contention(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = match &mut session {
-        Some(tui) if configs.len() > 1 => {
-            let title = format!("sim storm · contention · {} configurations", configs.len());
-            super::with_progress(tui, &title, &configs, |config| {
-                contention::simulate_many(std::slice::from_ref(config), args.runs, seed, threads)
-            })?
-            .ok_or_else(stopped)?
-            .into_iter()
-            .flatten()
-            .collect()
-        }
-        _ => contention::simulate_many(&configs, args.runs, seed, threads),
-    };
+    let results = simulate_all(&mut session, "contention", &configs, |some| {
+        Ok::<_, std::convert::Infallible>(contention::simulate_many(some, args.runs, seed, threads))
+    })?
+    .unwrap_or_else(|never| match never {});
     if let Some(path) = &args.svg {
         let points: Vec<Point> = results
             .iter()
@@ -315,19 +306,9 @@ fn run_outage(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = match &mut session {
-        Some(tui) if configs.len() > 1 => {
-            let title = format!("sim storm · outage · {} configurations", configs.len());
-            super::with_progress(tui, &title, &configs, |config| {
-                outage::simulate_many(std::slice::from_ref(config), args.runs, seed, threads)
-            })?
-            .ok_or_else(stopped)?
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()
-            .map(|nested| nested.into_iter().flatten().collect())
-        }
-        _ => outage::simulate_many(&configs, args.runs, seed, threads),
-    }
+    let results = simulate_all(&mut session, "outage", &configs, |some| {
+        outage::simulate_many(some, args.runs, seed, threads)
+    })?
     .map_err(|e| UsageError::new(e.to_string()))?;
     if let Some(path) = &args.svg {
         let points: Vec<Point> = results
@@ -434,6 +415,28 @@ fn with_load(chart: StormChart, configs: &[ContentionConfig], seed: u64) -> Stor
         })
         .collect();
     chart.with_load(bucket, load)
+}
+
+/// Runs `simulate` over every configuration: on a terminal with more than one, one at a
+/// time behind the progress screen (Ctrl-C stops it); otherwise in one call.
+fn simulate_all<C: Sync, T: Send, E: Send>(
+    session: &mut Option<Tui>,
+    scenario: &str,
+    configs: &[C],
+    simulate: impl Fn(&[C]) -> Result<Vec<T>, E> + Sync,
+) -> miette::Result<Result<Vec<T>, E>> {
+    let Some(tui) = session.as_mut().filter(|_| configs.len() > 1) else {
+        return Ok(simulate(configs));
+    };
+    let title = format!("sim storm · {scenario} · {} configurations", configs.len());
+    let each = super::with_progress(tui, &title, configs, |config| {
+        simulate(std::slice::from_ref(config))
+    })?
+    .ok_or_else(stopped)?;
+    Ok(each
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map(|nested| nested.into_iter().flatten().collect()))
 }
 
 fn stopped() -> miette::Report {
