@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use patterns::content::Library;
 use patterns::content::LoadedModule;
 use patterns::content::model::StateName;
 use patterns::content::scenario::{breaker_trace, simulate_tune};
 use patterns::content::values::ParamValue;
-use predicates::prelude::*;
-use serde_json::Value;
+
+#[path = "support/curriculum.rs"]
+mod curriculum;
 
 fn module() -> LoadedModule {
     let loaded = Library::load(&[]);
@@ -25,31 +25,12 @@ fn module() -> LoadedModule {
 
 #[test]
 fn check_passes_with_no_warnings() {
-    cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .arg("check")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+    curriculum::assert_bundled_check_is_clean();
 }
 
 #[test]
 fn list_shows_five_blocks_and_the_exam_size() {
-    let output = cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let value: Value = serde_json::from_slice(&output).expect("JSON");
-    let entry = value["modules"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|m| m["id"] == "circuit-breaker")
-        .expect("circuit-breaker is listed");
+    let entry = curriculum::listed("circuit-breaker");
     assert_eq!(entry["blocks"], 5);
     assert_eq!(entry["minutes"], 150);
     assert_eq!(entry["exam_items"], module().exam_items() as u64);

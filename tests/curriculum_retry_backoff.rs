@@ -12,18 +12,15 @@ use patterns::content::scenario;
 use patterns::engine::backoff::{BackoffConfig, Jitter};
 use patterns::engine::rng::Rng;
 use predicates::prelude::*;
-use serde_json::Value;
+
+#[path = "support/curriculum.rs"]
+mod curriculum;
 
 const ID: &str = "retry-backoff";
 
 #[test]
 fn check_passes_on_the_bundled_modules_with_no_warnings() {
-    cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .arg("check")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+    curriculum::assert_bundled_check_is_clean();
 }
 
 #[test]
@@ -40,20 +37,7 @@ fn check_passes_on_the_module_folder_with_no_warnings() {
 
 #[test]
 fn list_shows_the_module_with_its_block_and_exam_item_counts() {
-    let output = cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let value: Value = serde_json::from_slice(&output).expect("JSON");
-    let modules = value["modules"].as_array().expect("a module list");
-    let module = modules
-        .iter()
-        .find(|m| m["id"] == ID)
-        .expect("retry-backoff is listed");
+    let module = curriculum::listed(ID);
     assert_eq!(module["difficulty"], "intermediate");
     assert_eq!(module["blocks"], 5);
     assert_eq!(module["minutes"], 125);

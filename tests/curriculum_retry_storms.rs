@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use patterns::content::Library;
 use patterns::content::model::{Exercise, ParamValue, Quantity, Tolerance};
 use patterns::content::scenario;
 use patterns::content::scenario::ParamValues;
-use predicates::prelude::*;
-use serde_json::Value;
+
+#[path = "support/curriculum.rs"]
+mod curriculum;
 
 fn module_exercise(id: &str) -> Exercise {
     let loaded = Library::load(&[]);
@@ -73,31 +73,12 @@ fn learner_formula_is_accepted(id: &str, formula: impl Fn(&ParamValues) -> f64) 
 
 #[test]
 fn check_passes_with_no_warnings() {
-    cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .arg("check")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+    curriculum::assert_bundled_check_is_clean();
 }
 
 #[test]
 fn list_shows_the_module_and_its_counts() {
-    let output = cargo_bin_cmd!("patterns")
-        .env_remove("PATTERNS_MODULES")
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let value: Value = serde_json::from_slice(&output).expect("JSON");
-    let module = value["modules"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .find(|m| m["id"] == "retry-storms")
-        .expect("retry-storms is listed");
+    let module = curriculum::listed("retry-storms");
     assert_eq!(module["difficulty"], "intermediate");
     assert_eq!(module["minutes"], 120);
     assert_eq!(module["blocks"], 5);
