@@ -4,7 +4,10 @@
 //! the closing message readable on the main screen) with the answers given so far saved;
 //! `sim storm`'s progress bar redraws at least 10 times a second and Ctrl-C stops it.
 //!
-//! The tests take turns (one lock): the redraw rate is measured on a 2-core machine.
+//! The tests take turns (one lock): the redraw rate is measured on a 2-core machine. Unix
+//! only; skipped, with a note on stderr, where no pseudo-terminal can be opened.
+
+#![cfg(unix)]
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -33,7 +36,7 @@ fn patterns() -> String {
 }
 
 /// A learn session in an 80x24 terminal with its own data folder.
-fn learn(home: &tempfile::TempDir, panic_switch: Option<&str>) -> Pty {
+fn learn(home: &tempfile::TempDir, panic_switch: Option<&str>) -> Option<Pty> {
     let script = format!("{} learn {MODULE}; {AFTER}", patterns());
     let mut envs = vec![("PATTERNS_HOME", home.path().as_os_str())];
     if let Some(value) = panic_switch {
@@ -172,7 +175,9 @@ fn exit_code(output: &[u8]) -> i32 {
 fn learn_survives_resizes_and_ctrl_c_mid_exercise_restores_the_terminal() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().expect("tempdir");
-    let mut pty = learn(&home, None);
+    let Some(mut pty) = learn(&home, None) else {
+        return;
+    };
     to_second_practice_item(&mut pty);
     pty.send(b"2");
     let before = pty.wait_frame("the partial answer at 80x24", |s| practice_laid_out(s, "2"));
@@ -226,7 +231,9 @@ fn learn_survives_resizes_and_ctrl_c_mid_exercise_restores_the_terminal() {
 fn a_panic_mid_exercise_restores_the_terminal_before_the_message() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let home = tempfile::tempdir().expect("tempdir");
-    let mut pty = learn(&home, Some("f12"));
+    let Some(mut pty) = learn(&home, Some("f12")) else {
+        return;
+    };
     to_second_practice_item(&mut pty);
     pty.send(b"2");
     pty.wait_frame("the partial answer", |s| practice_laid_out(s, "2"));
@@ -265,7 +272,9 @@ fn the_storm_progress_bar_redraws_ten_times_a_second_and_ctrl_c_stops_it() {
         "{} sim storm --scenario contention --sweep 10..190/10 --runs 100 --jitter all; {AFTER}",
         patterns()
     );
-    let mut pty = Pty::spawn(&script, &[]);
+    let Some(mut pty) = Pty::spawn(&script, &[]) else {
+        return;
+    };
     let first = pty.wait_frame("the progress bar", |s| {
         s.text().contains("of 95") && s.text().contains("Ctrl-C stop")
     });
