@@ -387,3 +387,57 @@ fn moves_cursor(bytes: &[u8]) -> bool {
         }
     })
 }
+
+#[test]
+fn the_stepper_changes_layout_with_the_window_and_keeps_stepping() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let script = format!("{} sim breaker; {AFTER}", patterns());
+    let Some(mut pty) = Pty::spawn(&script, &[]) else {
+        return;
+    };
+    pty.wait_frame("the stepper", |s| title_shows(s, "clock 0s · step 0"));
+    pty.send(b"fffff");
+    pty.wait_frame("five failures", |s| {
+        title_shows(s, "clock 0s · step 5") && s.text().contains("state │CCCCO")
+    });
+    // 120x40 has room for the transitions panel beside the diagram; 60x20 shortens the
+    // counters' labels. The title bar spans each width.
+    pty.resize(120, 40);
+    pty.wait_frame("the wide layout", |s| {
+        s.size() == (120, 40)
+            && title_shows(s, "clock 0s · step 5")
+            && s.text().contains("transitions, newest first")
+            && s.text().contains("state │CCCCO")
+    });
+    pty.resize(60, 20);
+    pty.wait_frame("the narrow layout", |s| {
+        s.size() == (60, 20)
+            && title_shows(s, "clock 0s · step 5")
+            && s.text().contains("fail   ")
+            && !s.text().contains("transitions, newest first")
+    });
+    // A call while OPEN is rejected: one more step, drawn at the narrow size.
+    pty.send(b"f");
+    pty.wait_frame("a rejected call at 60x20", |s| {
+        title_shows(s, "clock 0s · step 6") && s.text().contains("state │CCCCOO")
+    });
+    pty.resize(80, 24);
+    pty.wait_frame("the standard layout again", |s| {
+        s.size() == (80, 24)
+            && title_shows(s, "clock 0s · step 6")
+            && s.text().contains("failures   ")
+    });
+    pty.send(b"\x03");
+
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    let screen = Screen::replay(&log);
+    assert_eq!(exit_code(&output), 0);
+    assert_terminal_restored(&output, &screen);
+    let main = screen.text();
+    assert!(
+        main.starts_with("seed: OPEN at 0s after 6 steps"),
+        "the summary prints on the restored terminal:\n{main}"
+    );
+    assert!(!main.contains("CLOSED"), "no frame left:\n{main}");
+}
