@@ -38,7 +38,6 @@ pub struct Pty {
     input: File,
     log: Arc<Mutex<Vec<Entry>>>,
     reader: Option<JoinHandle<()>>,
-    size: (u16, u16),
 }
 
 impl Pty {
@@ -87,7 +86,6 @@ impl Pty {
             input,
             log,
             reader: Some(reader),
-            size: (80, 24),
         })
     }
 
@@ -104,12 +102,6 @@ impl Pty {
         self.process
             .set_window_size(cols, rows)
             .expect("window size");
-        self.size = (cols, rows);
-    }
-
-    /// The current window size.
-    pub fn size(&self) -> (u16, u16) {
-        self.size
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
@@ -167,24 +159,6 @@ impl Pty {
                 now() < deadline,
                 "timed out waiting for {what}; the screen:\n{}\nthe output's end:\n{}",
                 screen.text(),
-                self.tail()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits until the output contains `needle` at or after byte `from`; returns where.
-    pub fn wait_for(&self, needle: &str, from: usize) -> usize {
-        let deadline = now() + TIMEOUT;
-        loop {
-            let output = self.output();
-            if let Some(at) = find(&output[from.min(output.len())..], needle.as_bytes()) {
-                return from + at;
-            }
-            assert!(
-                now() < deadline,
-                "timed out waiting for {needle:?}; the screen:\n{}\nthe output's end:\n{}",
-                self.screen().text(),
                 self.tail()
             );
             thread::sleep(Duration::from_millis(20));
@@ -376,15 +350,6 @@ impl Screen {
     pub fn text(&self) -> String {
         (0..self.rows)
             .map(|y| self.row(y))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// The main screen (the shell's), whichever is showing.
-    pub fn main_text(&self) -> String {
-        self.main
-            .iter()
-            .map(|row| row.iter().collect::<String>().trim_end().to_owned())
             .collect::<Vec<_>>()
             .join("\n")
     }
