@@ -1,8 +1,9 @@
-//! The TUI in a real pseudo-terminal (tests/support/pty.rs): `learn` survives window resizes
-//! and keeps answering keys, and Ctrl-C or a panic mid-exercise leaves the terminal as it
-//! was (raw mode off by `stty -a` in the same terminal, cursor shown, alternate screen left,
-//! the closing message readable on the main screen) with the answers given so far saved;
-//! `sim storm`'s progress bar redraws at least 10 times a second and Ctrl-C stops it.
+//! The TUI in a real pseudo-terminal (tests/support/pty.rs): `learn` and the stepper redraw
+//! whole at each new window size and keep answering keys; Ctrl-C, or a panic (the test-only
+//! PATTERNS_TEST_PANIC switch) after the first frame or mid-exercise, leaves the terminal as
+//! it was (raw mode off by `stty -a` in the same terminal, cursor shown, alternate screen
+//! left, the closing message readable on the main screen) with the answers given so far
+//! saved; `sim storm`'s progress bar redraws at least 10 times a second and Ctrl-C stops it.
 //!
 //! The tests take turns (one lock): the redraw rate is measured on a 2-core machine. Unix
 //! only; skipped, with a note on stderr, where no pseudo-terminal can be opened.
@@ -263,6 +264,32 @@ fn a_panic_mid_exercise_restores_the_terminal_before_the_message() {
     );
     assert_no_frame_left(&main);
     assert_answers_saved(&home);
+}
+
+/// The other value of the switch: a panic right after the first frame (here of the stepper)
+/// is handled the same way.
+#[test]
+fn a_panic_after_the_first_frame_restores_the_terminal_too() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let script = format!("{} sim breaker; {AFTER}", patterns());
+    let panic_switch = [("PATTERNS_TEST_PANIC", std::ffi::OsStr::new("1"))];
+    let Some(pty) = Pty::spawn(&script, &panic_switch) else {
+        return;
+    };
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    let screen = Screen::replay(&log);
+    assert_eq!(exit_code(&output), 101, "a panic exits 101");
+    assert_terminal_restored(&output, &screen);
+    let main = screen.text();
+    let message = main
+        .find("PATTERNS_TEST_PANIC=1: deliberate panic after the first frame")
+        .unwrap_or_else(|| panic!("the panic message is readable:\n{main}"));
+    assert!(
+        message < main.find("exit=101").expect("exit code"),
+        "{main}"
+    );
+    assert!(!main.contains("CLOSED"), "no frame left:\n{main}");
 }
 
 #[test]
