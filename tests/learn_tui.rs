@@ -1,51 +1,38 @@
-//! `patterns learn` on a real pseudo-terminal (util-linux `script`): the TUI opens, the
+//! `patterns learn` on a real pseudo-terminal (tests/support/pty.rs): the TUI opens, the
 //! learner answers the priming question, reads the concept, quits with `q`, and the
-//! terminal is restored before the closing message prints.
+//! terminal is restored before the closing message prints. (Resizes, Ctrl-C and a panic
+//! mid-exercise: tests/pty.rs.)
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::thread::sleep;
-use std::time::Duration;
+#![cfg(unix)]
+
+#[path = "support/pty.rs"]
+mod pty;
 
 use patterns::content::Library;
 use patterns::progress::{Store, Timestamp};
 
-fn keys(stdin: &mut std::process::ChildStdin, bytes: &[u8]) {
-    stdin.write_all(bytes).expect("keys");
-    stdin.flush().expect("flush");
-    sleep(Duration::from_millis(300));
-}
-
 #[test]
 fn learn_answers_quits_and_restores_the_terminal() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux 'script' is not installed");
-        return;
-    }
     let home = tempfile::tempdir().expect("tempdir");
     let binary = assert_cmd::cargo::cargo_bin!("patterns");
-    let command = format!(
-        "stty cols 80 rows 24; {} learn circuit-breaker",
-        binary.display()
+    let script = format!("{} learn circuit-breaker", binary.display());
+    let envs = [("PATTERNS_HOME", home.path().as_os_str())];
+    let Some(mut pty) = pty::Pty::spawn(&script, &envs) else {
+        return;
+    };
+    pty.wait_frame("the overview", |s| s.row(0).ends_with("overview"));
+    pty.send(b"\r"); // overview → priming question
+    pty.wait_frame("the priming question", |s| s.row(0).ends_with("priming"));
+    pty.send(b"2s\r"); // the guess → the concept
+    pty.wait_frame("the concept", |s| s.text().contains("space/b"));
+    pty.send(b"q"); // back
+    let (status, log) = pty.finish();
+    let output = pty::output_of(&log);
+    let screen = String::from_utf8_lossy(&output);
+    assert!(
+        matches!(status, ptyprocess::WaitStatus::Exited(_, 0)),
+        "{status:?}: {screen}"
     );
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env("PATTERNS_HOME", home.path())
-        .env_remove("PATTERNS_MODULES")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // Give the screen time to take over the terminal before typing.
-    sleep(Duration::from_millis(1500));
-    keys(&mut stdin, b"\r"); // overview → priming question
-    keys(&mut stdin, b"2s\r"); // the guess → the concept
-    keys(&mut stdin, b"q"); // back
-    let output = child.wait_with_output().expect("script ends");
-    let screen = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{screen}");
     // Frames after the first are drawn as diffs, so only whole first-frame text is searched.
     // The overview's line, from the module itself (it changes as the curriculum grows).
     let module = Library::load(&[])

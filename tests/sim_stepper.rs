@@ -1,11 +1,10 @@
 //! `patterns sim breaker`'s interactive stepper through the binary: the usage errors without
-//! a terminal, and one run in a real pseudo-terminal (util-linux `script`) that steps the
-//! breaker with keys, quits and finds the terminal restored.
+//! a terminal, and one run in a real pseudo-terminal (tests/support/pty.rs) that steps the
+//! breaker with keys, quits and finds the terminal restored. (Resizes: tests/pty.rs.)
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::thread::sleep;
-use std::time::Duration;
+#[cfg(unix)]
+#[path = "support/pty.rs"]
+mod pty;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
@@ -64,37 +63,26 @@ fn a_script_without_step_still_prints_its_table() {
 }
 
 /// Five failures and `q` typed into the stepper on a pseudo-terminal.
+#[cfg(unix)]
 #[test]
 fn the_stepper_runs_on_a_real_terminal_and_restores_it() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux 'script' is not installed");
-        return;
-    }
     let binary = assert_cmd::cargo::cargo_bin!("patterns");
-    let command = format!("stty cols 80 rows 24; {} sim breaker", binary.display());
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script starts");
-    let mut keys = child.stdin.take().expect("stdin");
-    // Give the stepper time to take over the terminal before typing.
-    sleep(Duration::from_millis(1500));
-    keys.write_all(b"fffff").expect("keys");
-    keys.flush().expect("flush");
-    sleep(Duration::from_millis(500));
-    keys.write_all(b"q").expect("q");
-    keys.flush().expect("flush");
-    let output = child.wait_with_output().expect("script ends");
-    let screen = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{screen}");
-    assert!(screen.contains("HALF_OPEN"), "the diagram was drawn");
-    let left = screen
-        .rfind("\u{1b}[?1049l")
-        .expect("left the alternate screen");
+    let script = format!("{} sim breaker", binary.display());
+    let Some(mut pty) = pty::Pty::spawn(&script, &[]) else {
+        return;
+    };
+    pty.wait_frame("the stepper", |s| s.text().contains("HALF_OPEN"));
+    pty.send(b"fffff");
+    pty.wait_frame("five failures", |s| s.text().contains("step 5"));
+    pty.send(b"q");
+    let (status, log) = pty.finish();
+    let output = pty::output_of(&log);
+    let screen = String::from_utf8_lossy(&output);
+    assert!(
+        matches!(status, ptyprocess::WaitStatus::Exited(_, 0)),
+        "{status:?}: {screen}"
+    );
+    let left = pty::rfind(&output, pty::LEAVE_ALTERNATE).expect("left the alternate screen");
     let summary = screen
         .rfind("seed: OPEN at 0s after 5 steps")
         .expect("summary");

@@ -16,7 +16,7 @@ use ratatui::crossterm::event::{
 use ratatui::{Frame, Terminal};
 use tokio::time::MissedTickBehavior;
 
-use super::terminal::{TerminalGuard, test_panic_requested};
+use super::terminal::{TEST_PANIC_ENV, TerminalGuard, TestPanic, test_panic_requested};
 
 /// Tick period of [`run`]'s default options: often enough for a clock or a progress bar.
 pub const DEFAULT_TICK_RATE: Duration = Duration::from_millis(250);
@@ -86,15 +86,15 @@ pub trait App {
 pub struct LoopOptions {
     /// How often [`Event::Tick`] is sent.
     pub tick_rate: Duration,
-    /// Panic right after the first frame (the pseudo-terminal restore test).
-    pub panic_after_first_frame: bool,
+    /// Panic on purpose (the pseudo-terminal restore tests); [`TestPanic::Never`] otherwise.
+    pub test_panic: TestPanic,
 }
 
 impl Default for LoopOptions {
     fn default() -> Self {
         Self {
             tick_rate: DEFAULT_TICK_RATE,
-            panic_after_first_frame: false,
+            test_panic: TestPanic::Never,
         }
     }
 }
@@ -117,7 +117,7 @@ impl Tui {
             .enable_time()
             .build()?;
         let options = LoopOptions {
-            panic_after_first_frame: test_panic_requested(),
+            test_panic: test_panic_requested(),
             ..LoopOptions::default()
         };
         let terminal = TerminalGuard::enter()?;
@@ -175,11 +175,8 @@ where
         return Ok(Exit::Done(output));
     }
     draw(terminal, app)?;
-    if options.panic_after_first_frame {
-        panic!(
-            "{}=1: deliberate panic after the first frame",
-            super::terminal::TEST_PANIC_ENV
-        );
+    if options.test_panic == TestPanic::AfterFirstFrame {
+        panic!("{TEST_PANIC_ENV}=1: deliberate panic after the first frame");
     }
 
     let mut ticks = tokio::time::interval(options.tick_rate);
@@ -200,6 +197,17 @@ where
         };
         if is_interrupt(&event) {
             return Ok(Exit::Interrupted);
+        }
+        if options.test_panic == TestPanic::OnF12
+            && matches!(
+                event,
+                Event::Key(KeyEvent {
+                    code: KeyCode::F(12),
+                    ..
+                })
+            )
+        {
+            panic!("{TEST_PANIC_ENV}=f12: deliberate panic on F12");
         }
         let resized = matches!(event, Event::Resize { .. });
         let changed = match app.message(&event) {
@@ -333,7 +341,7 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_secs(3600),
-            panic_after_first_frame: false,
+            test_panic: TestPanic::Never,
         };
         event_loop(
             &mut terminal,
@@ -406,7 +414,7 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_millis(100),
-            panic_after_first_frame: false,
+            test_panic: TestPanic::Never,
         };
         // A stream that never yields: only ticks reach the screen.
         let events = futures_util::stream::pending::<io::Result<TerminalEvent>>();
@@ -422,7 +430,7 @@ mod tests {
         let mut app = Counter::default();
         let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
         let options = LoopOptions {
-            panic_after_first_frame: true,
+            test_panic: TestPanic::AfterFirstFrame,
             ..LoopOptions::default()
         };
         let _ = event_loop(
@@ -432,5 +440,45 @@ mod tests {
             options,
         )
         .await;
+    }
+
+    /// Drives the loop with the F12 switch on.
+    async fn drive_f12(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
+        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let options = LoopOptions {
+            tick_rate: Duration::from_secs(3600),
+            test_panic: TestPanic::OnF12,
+        };
+        let stream = futures_util::stream::iter(events);
+        event_loop(&mut terminal, stream, app, options)
+            .await
+            .expect("loop")
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "deliberate panic on F12")]
+    async fn the_f12_switch_panics_on_f12_after_the_keys_before_it() {
+        let mut app = Counter::default();
+        let f12 = key(KeyCode::F(12), KeyModifiers::NONE);
+        drive_f12(&mut app, vec![char_key('a'), f12, char_key('q')]).await;
+    }
+
+    #[tokio::test]
+    async fn the_f12_switch_leaves_other_keys_and_ctrl_c_alone() {
+        let mut app = Counter::default();
+        let events = vec![
+            char_key('a'),
+            key(KeyCode::F(11), KeyModifiers::NONE),
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        ];
+        assert_eq!(drive_f12(&mut app, events).await, Exit::Interrupted);
+        assert_eq!(app.keys, 1);
+        // Without the switch F12 is an ordinary key.
+        let mut app = Counter::default();
+        let f12 = key(KeyCode::F(12), KeyModifiers::NONE);
+        assert_eq!(
+            drive(&mut app, vec![f12, char_key('q')]).await,
+            Exit::Done(0)
+        );
     }
 }

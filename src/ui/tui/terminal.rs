@@ -1,17 +1,46 @@
 //! Terminal lifecycle: enter raw mode and the alternate screen, and always leave them.
 //!
-//! `ratatui::try_init` installs the panic hook that restores the terminal before a panic
-//! message prints; [`TerminalGuard`] restores it on every other way out (normal return, `?`,
-//! unwinding). Ctrl-C arrives as a key in raw mode and the event loop turns it into a quit.
+//! A panic hook (installed once) restores the terminal before a panic message prints;
+//! [`TerminalGuard`] restores it on every other way out (normal return, `?`, unwinding).
+//! Restoring happens once per session: leaving the alternate screen a second time, after the
+//! panic message, would put the cursor back where the session started (xterm restores the
+//! cursor saved on entering), and the shell would print over the message. Ctrl-C arrives as
+//! a key in raw mode and the event loop turns it into a quit.
 
-use std::io;
+use std::io::{self, Write as _};
 use std::ops::{Deref, DerefMut};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use ratatui::DefaultTerminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::{DefaultTerminal, Terminal};
 
-/// Environment switch for the pseudo-terminal test: panic right after the first frame, to
-/// prove the terminal is restored on panic. Not a user feature; undocumented on purpose.
+/// Whether the terminal is (maybe partly) in raw mode on the alternate screen, not yet
+/// restored. Set on entering; the first restore clears it and later ones do nothing.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Environment switch for the pseudo-terminal tests (tests/pty.rs), to prove the terminal is
+/// restored on panic: `1` panics right after the first frame, `f12` when F12 is pressed (so
+/// a test can panic mid-exercise, after typing). Test-only: not a user feature, undocumented
+/// on purpose.
 pub const TEST_PANIC_ENV: &str = "PATTERNS_TEST_PANIC";
+
+/// When the event loop panics on purpose, as [`TEST_PANIC_ENV`] asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TestPanic {
+    /// Never: every real session.
+    #[default]
+    Never,
+    /// Right after the first frame is drawn.
+    AfterFirstFrame,
+    /// When F12 is pressed, before the screen sees the key.
+    OnF12,
+}
 
 /// The terminal in raw mode on the alternate screen; restored when dropped.
 pub struct TerminalGuard {
@@ -22,11 +51,16 @@ impl TerminalGuard {
     /// Enters raw mode and the alternate screen on stdout and installs the restoring panic
     /// hook. If any step fails the terminal is restored before the error is returned.
     pub fn enter() -> io::Result<Self> {
-        match ratatui::try_init() {
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        let entered = enable_raw_mode()
+            .and_then(|()| execute!(io::stdout(), EnterAlternateScreen))
+            .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+        match entered {
             Ok(terminal) => Ok(Self { terminal }),
             Err(err) => {
                 // Raw mode may already be on: undo whatever part succeeded.
-                ratatui::restore();
+                restore();
                 Err(err)
             }
         }
@@ -49,13 +83,81 @@ impl DerefMut for TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        // Errors here cannot be reported anywhere better than stderr, which restore does.
-        // The Terminal's own drop shows the cursor again afterwards.
-        ratatui::restore();
+        // After a panic the hook has restored already, and this does nothing.
+        restore();
     }
 }
 
-/// Whether [`TEST_PANIC_ENV`] asks for a panic after the first frame.
-pub fn test_panic_requested() -> bool {
-    std::env::var_os(TEST_PANIC_ENV).is_some_and(|value| value == "1")
+/// Restores the terminal unless it already is: raw mode off, the main screen, the cursor
+/// shown. Errors cannot be reported anywhere better than stderr.
+fn restore() {
+    if let Err(err) = restore_once(&mut io::stdout()) {
+        let _ = writeln!(io::stderr(), "Failed to restore the terminal: {err}");
+    }
+}
+
+fn restore_once(out: &mut impl io::Write) -> io::Result<()> {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    // Raw mode first, as ratatui does: it has more side effects than the screen.
+    disable_raw_mode()?;
+    execute!(out, LeaveAlternateScreen, Show)
+}
+
+/// Restores the terminal before the previous hook prints the panic message. Installed once
+/// per process however many sessions enter (hooks stacked per session would each restore).
+fn install_panic_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// What [`TEST_PANIC_ENV`] asks for; any other value than `1` or `f12` is ignored.
+pub fn test_panic_requested() -> TestPanic {
+    test_panic_from(std::env::var_os(TEST_PANIC_ENV).as_deref())
+}
+
+fn test_panic_from(value: Option<&std::ffi::OsStr>) -> TestPanic {
+    match value.and_then(|v| v.to_str()) {
+        Some("1") => TestPanic::AfterFirstFrame,
+        Some("f12") => TestPanic::OnF12,
+        _ => TestPanic::Never,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_terminal_is_restored_once_however_many_ways_out_try() {
+        // The only test that touches ACTIVE; no unit test enters a real terminal.
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut first = Vec::new();
+        restore_once(&mut first).expect("restore");
+        assert_eq!(first, b"\x1b[?1049l\x1b[?25h");
+        let mut second = Vec::new();
+        restore_once(&mut second).expect("restore");
+        assert!(second.is_empty(), "a second restore writes nothing");
+    }
+
+    #[test]
+    fn the_test_switch_reads_its_two_values_and_ignores_the_rest() {
+        assert_eq!(test_panic_from(None), TestPanic::Never);
+        assert_eq!(
+            test_panic_from(Some(OsStr::new("1"))),
+            TestPanic::AfterFirstFrame
+        );
+        assert_eq!(test_panic_from(Some(OsStr::new("f12"))), TestPanic::OnF12);
+        for other in ["", "0", "true", "F12", "yes"] {
+            assert_eq!(test_panic_from(Some(OsStr::new(other))), TestPanic::Never);
+        }
+    }
 }
