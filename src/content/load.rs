@@ -2,8 +2,10 @@
 //! `PATTERNS_MODULES`), module folders and single files; and the [`Library`] the rest of
 //! the program reads modules from.
 //!
-//! Invariant: every file read here is at most [`MAX_FILE_BYTES`], valid UTF-8, and (for
-//! Markdown) inside its module's folder after resolving symlinks.
+//! Invariant: every file read here is a regular file of at most [`MAX_FILE_BYTES`] (checked
+//! before reading), valid UTF-8, and inside its folder after resolving symlinks (Markdown and
+//! `module.yaml` in the module's folder, a found bank in `exercises/`); module folders in a
+//! content root are real folders, not symlinks. Only a path the user names is followed.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -134,6 +136,19 @@ impl Input {
 
     fn add_root(&mut self, root: &Path) {
         for dir in sorted_entries(&root.join("modules")) {
+            if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                // Refused, not followed: what a content root holds must be inside it. A
+                // folder the user names themselves (`--modules-dir <folder>`) is followed.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        &display_path(&dir),
+                        None,
+                        "a symlink; module folders in a content root must be real folders",
+                    )
+                    .hint("copy the folder here, or pass its real path with '--modules-dir'"),
+                );
+                continue;
+            }
             if dir.is_dir() {
                 if dir.join("module.yaml").is_file() {
                     self.add_module_dir(&dir);
@@ -149,9 +164,10 @@ impl Input {
                 }
             }
         }
-        for file in sorted_entries(&root.join("exercises")) {
+        let exercises = root.join("exercises");
+        for file in sorted_entries(&exercises) {
             if file.extension() == Some(OsStr::new("yaml")) {
-                self.add_bank(&file);
+                self.add_bank_in(&file, Some(&exercises));
             }
         }
     }
@@ -185,7 +201,7 @@ impl Input {
     fn add_module_dir(&mut self, dir: &Path) {
         let file = dir.join("module.yaml");
         let display = display_path(&file);
-        match read_text(&file, &display) {
+        match read_inside(&file, dir, &display) {
             Ok(text) => self.modules.push(ModuleInput {
                 display,
                 text,
@@ -199,13 +215,23 @@ impl Input {
     fn add_bank_if_present(&mut self, exercises: &Path, id: &str) {
         let file = exercises.join(format!("{id}.yaml"));
         if file.is_file() {
-            self.add_bank(&file);
+            self.add_bank_in(&file, Some(exercises));
         }
     }
 
+    /// A bank the user named: read wherever it is.
     fn add_bank(&mut self, file: &Path) {
+        self.add_bank_in(file, None);
+    }
+
+    /// A bank, which must resolve to a place inside `folder` when one is given.
+    fn add_bank_in(&mut self, file: &Path, folder: Option<&Path>) {
         let display = display_path(file);
-        match read_text(file, &display) {
+        let text = match folder {
+            Some(folder) => read_inside(file, folder, &display),
+            None => read_text(file, &display),
+        };
+        match text {
             Ok(text) => self.banks.push(BankInput {
                 display,
                 text,
@@ -286,33 +312,107 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Reads a content file: at most [`MAX_FILE_BYTES`], UTF-8.
+/// Reads a content file: a regular file of at most [`MAX_FILE_BYTES`], UTF-8. The size is
+/// checked before reading (a 100 MB file costs one `stat`), and a FIFO or device is refused
+/// before it is opened (opening a FIFO would block).
 pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let file = fs::File::open(path)
-        .map_err(|error| Diagnostic::error(display, None, format!("cannot read it: {error}")))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| Diagnostic::error(display, None, format!("cannot read it: {error}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    let cannot = |error: std::io::Error| {
+        Diagnostic::error(display, None, format!("cannot read it: {error}"))
+    };
+    let meta = fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
         return Err(Diagnostic::error(
             display,
             None,
-            "the file is larger than 1 MiB, the limit for content files",
+            "not a regular file (a FIFO, a device or a folder?)",
         )
-        .hint("split it into smaller files"));
+        .hint("content files are plain text files"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(display, meta.len()));
+    }
+    let file = fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    // The file may grow between the check and the read: never read past the limit.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(display, bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let loc = utf8_error_loc(valid);
         Diagnostic::error(
             display,
-            None,
+            Some(loc),
             format!(
-                "not valid UTF-8 (at byte {})",
-                error.utf8_error().valid_up_to()
+                "not valid UTF-8 at byte {} (line {}, column {})",
+                valid.len(),
+                loc.line,
+                loc.col
             ),
         )
         .hint("save the file as UTF-8")
     })
+}
+
+/// The refusal of a file of `size` bytes, over [`MAX_FILE_BYTES`].
+fn too_large(display: &str, size: u64) -> Diagnostic {
+    // Display only: a rounded figure is what a person reads.
+    #[expect(clippy::cast_precision_loss, reason = "a size shown rounded to 0.1 MiB")]
+    let mib = size as f64 / (1024.0 * 1024.0);
+    Diagnostic::error(
+        display,
+        None,
+        format!(
+            "the file is {mib:.1} MiB ({size} bytes), over the 1 MiB limit for content files"
+        ),
+    )
+    .hint("split it into smaller files")
+}
+
+/// The line and column (in characters, 1-based) just after `valid`, the valid UTF-8 prefix of
+/// a file: where the first invalid byte is.
+fn utf8_error_loc(valid: &[u8]) -> super::yaml::Loc {
+    let line_start = valid
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    // The prefix is valid UTF-8, so counting non-continuation bytes counts characters.
+    let col = valid[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xc0 != 0x80)
+        .count()
+        + 1;
+    super::yaml::Loc {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: u32::try_from(col).unwrap_or(u32::MAX),
+    }
+}
+
+/// [`read_text`] for a file found inside `dir` (a module's `module.yaml`, a bank in
+/// `exercises/`): refused when it resolves (through a symlink) to a place outside `dir`, so a
+/// content root can never make `patterns` read, and quote, a file elsewhere.
+fn read_inside(path: &Path, dir: &Path, display: &str) -> Result<String, Diagnostic> {
+    if !is_inside(path, dir) {
+        return Err(Diagnostic::error(
+            display,
+            None,
+            "a symlink to a place outside its folder; content files must be inside the content root",
+        )
+        .hint("replace the symlink with the file itself"));
+    }
+    read_text(path, display)
+}
+
+/// Whether `path` resolves (symlinks followed) to a place inside `dir`.
+fn is_inside(path: &Path, dir: &Path) -> bool {
+    match (fs::canonicalize(path), fs::canonicalize(dir)) {
+        (Ok(file), Ok(dir)) => file.starts_with(dir),
+        _ => false,
+    }
 }
 
 /// Why a Markdown file name in a module is refused, if it is.
@@ -353,17 +453,13 @@ pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
             if !path.exists() {
                 return Err(format!("no file '{name}' in the module's folder"));
             }
-            let inside = match (fs::canonicalize(&path), fs::canonicalize(dir)) {
-                (Ok(file), Ok(dir)) => file.starts_with(dir),
-                _ => false,
-            };
-            if !inside {
+            if !is_inside(&path, dir) {
                 return Err(format!(
                     "'{name}' resolves to a place outside the module's folder (a symlink?)"
                 ));
             }
             read_text(&path, name)
-                .map(|text| super::sanitize::sanitize(&text))
+                .map(|text| super::sanitize::sanitize_owned(text))
                 .map_err(|d| format!("'{name}': {}", d.message))
         }
     }

@@ -216,6 +216,11 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
     };
     let raw: Option<serde_saphyr::Spanned<Raw>> =
         serde_saphyr::from_str_with_options(text, options).map_err(|error| {
+            // A raw control character (a terminal escape pasted into the file) makes the
+            // parser stop with a terse message; say what it is and what to do.
+            if let Some(problem) = control_character(text) {
+                return problem;
+            }
             let loc = error
                 .location()
                 .map(|l| Loc {
@@ -223,9 +228,18 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
                     col: u32::try_from(l.column()).unwrap_or(u32::MAX),
                 })
                 .unwrap_or(Loc { line: 1, col: 1 });
+            let mut message = syntax_message(&error);
+            if message.starts_with("duplicate key")
+                && let Some(first) = fast::first_of_duplicate(text, loc)
+            {
+                message = format!(
+                    "{message}; it first appears at line {}, column {}",
+                    first.line, first.col
+                );
+            }
             Problem {
                 loc,
-                kind: ProblemKind::Syntax(syntax_message(&error)),
+                kind: ProblemKind::Syntax(message),
             }
         })?;
     let mut next_id = 0;
@@ -236,6 +250,38 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
             loc: Loc { line: 1, col: 1 },
             value: Value::Null,
         },
+    })
+}
+
+/// The first character YAML does not allow in a file (C0 controls other than tab, newline
+/// and carriage return; DEL; C1 controls other than NEL), as a problem at its position.
+fn control_character(text: &str) -> Option<Problem> {
+    let (line, col, c) = text
+        .lines()
+        .enumerate()
+        .flat_map(|(line, content)| {
+            content
+                .chars()
+                .enumerate()
+                .map(move |(col, c)| (line + 1, col + 1, c))
+        })
+        .find(|&(_, _, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))?;
+    let name = match c {
+        '\u{1b}' => " (ESC, which starts terminal escape sequences)",
+        '\u{7}' => " (BEL)",
+        '\u{9b}' => " (CSI)",
+        '\u{9d}' => " (OSC)",
+        _ => "",
+    };
+    Some(Problem {
+        loc: Loc {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        },
+        kind: ProblemKind::Syntax(format!(
+            "control character U+{:04X}{name}; YAML files cannot contain it",
+            u32::from(c)
+        )),
     })
 }
 

@@ -1,7 +1,7 @@
 //! Checks of one module file: ids, texts, references to exercises, modules and Markdown,
 //! labs, the exam's arithmetic, and prerequisite cycles across modules.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::super::diagnostic::{Diagnostic, did_you_mean};
 use super::super::load::{DocSource, ModuleInput, read_markdown};
@@ -71,17 +71,24 @@ pub(super) fn check_module(
         }
     }
 
-    let mut block_ids = HashSet::new();
+    // Each block id with the index of the block that has it first.
+    let mut block_ids: HashMap<&str, usize> = HashMap::new();
     for (index, block) in module.blocks.iter().enumerate() {
         let here = |key: &'static str| [Seg::Key("blocks"), Seg::Index(index), Seg::Key(key)];
         check_id(sink, &block.id, &here("id"), "block");
-        if !block_ids.insert(block.id.as_str()) {
+        if let Some(&first) = block_ids.get(block.id.as_str()) {
             let loc = sink.at(&here("id"));
-            sink.error(
-                loc,
-                format!("block id '{}' is used twice", block.id),
-                Some("give each block its own id".into()),
-            );
+            let first = sink.at(&[Seg::Key("blocks"), Seg::Index(first), Seg::Key("id")]);
+            let message = match first {
+                Some(first) => format!(
+                    "block id '{}' is used twice; it first appears at line {}, column {}",
+                    block.id, first.line, first.col
+                ),
+                None => format!("block id '{}' is used twice", block.id),
+            };
+            sink.error(loc, message, Some("give each block its own id".into()));
+        } else {
+            block_ids.insert(&block.id, index);
         }
         if !(1..=120).contains(&block.minutes) {
             let loc = sink.at(&here("minutes"));
