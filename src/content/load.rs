@@ -439,7 +439,8 @@ pub fn markdown_name_problem(name: &str) -> Option<&'static str> {
     None
 }
 
-/// Reads Markdown file `name` of a module. Errors are messages for a diagnostic.
+/// Reads Markdown file `name` of a module. Errors say what is wrong with the file; the
+/// caller names the file and the field that refers to it.
 pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
     if let Some(problem) = markdown_name_problem(name) {
         return Err(problem.to_owned());
@@ -447,20 +448,21 @@ pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
     match docs {
         DocSource::Bundled(prefix) => bundled::file(&format!("{prefix}{name}"))
             .map(super::sanitize::sanitize)
-            .ok_or_else(|| format!("no file '{name}' in the module's folder")),
+            .ok_or_else(|| "no such file in the module's folder".to_owned()),
         DocSource::Dir(dir) => {
             let path = dir.join(name);
-            if !path.exists() {
-                return Err(format!("no file '{name}' in the module's folder"));
+            if fs::symlink_metadata(&path).is_err() {
+                return Err("no such file in the module's folder".to_owned());
             }
+            // Checked before anything is read, so no byte of an outside file is ever shown.
             if !is_inside(&path, dir) {
-                return Err(format!(
-                    "'{name}' resolves to a place outside the module's folder (a symlink?)"
-                ));
+                return Err(
+                    "it resolves to a place outside the module's folder (a symlink?)".to_owned(),
+                );
             }
             read_text(&path, name)
-                .map(|text| super::sanitize::sanitize_owned(text))
-                .map_err(|d| format!("'{name}': {}", d.message))
+                .map(super::sanitize::sanitize_owned)
+                .map_err(|d| d.message)
         }
     }
 }

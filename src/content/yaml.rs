@@ -293,10 +293,20 @@ fn syntax_message(error: &serde_saphyr::Error) -> String {
         Some(index) => &first[..index],
         None => first,
     };
+    // The parser's own limit (it stops before the budget does, on deep flow collections) or
+    // the budget's: either way, nesting.
+    if trimmed.starts_with("recursion limit exceeded")
+        || trimmed.starts_with("budget breached: Depth")
+    {
+        return format!(
+            "the document nests more than {MAX_DEPTH} levels deep; a nesting bomb?"
+        );
+    }
     if trimmed.starts_with("budget breached") {
-        return "the document expands beyond the parser's budget (too many nodes, aliases or \
-                levels of nesting); an alias bomb?"
-            .to_owned();
+        return format!(
+            "the document expands beyond the parser's budget (more than {MAX_ALIASES} aliases \
+             or {MAX_NODES} nodes); an alias bomb?"
+        );
     }
     if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
         let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);

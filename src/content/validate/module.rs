@@ -332,13 +332,15 @@ pub(super) fn read_docs(
     docs: &DocSource,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let mut names: Vec<(String, Vec<Seg>)> = module
+    // Each file with the field that names it, in an author's words, and where that is.
+    let mut names: Vec<(String, String, Vec<Seg>)> = module
         .blocks
         .iter()
         .enumerate()
         .map(|(i, b)| {
             (
                 b.concept.clone(),
+                format!("the concept of block '{}'", b.id),
                 vec![Seg::Key("blocks"), Seg::Index(i), Seg::Key("concept")],
             )
         })
@@ -346,10 +348,11 @@ pub(super) fn read_docs(
     if let Some(integration) = &module.integration {
         names.push((
             integration.brief.clone(),
+            "the integration brief".to_owned(),
             vec![Seg::Key("integration"), Seg::Key("brief")],
         ));
     }
-    for (name, at) in names {
+    for (name, field, at) in names {
         if files.contains_key(&name) {
             continue;
         }
@@ -357,11 +360,11 @@ pub(super) fn read_docs(
             Ok(text) => {
                 files.insert(name, text);
             }
-            Err(message) => {
+            Err(problem) => {
                 let loc = sink.at(&at);
                 sink.error(
                     loc,
-                    message,
+                    format!("Markdown file '{name}' ({field}): {problem}"),
                     Some("Markdown files live in the module's folder, next to module.yaml".into()),
                 );
             }
