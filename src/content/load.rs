@@ -446,9 +446,15 @@ pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
         return Err(problem.to_owned());
     }
     match docs {
-        DocSource::Bundled(prefix) => bundled::file(&format!("{prefix}{name}"))
-            .map(super::sanitize::sanitize)
-            .ok_or_else(|| "no such file in the module's folder".to_owned()),
+        DocSource::Bundled(prefix) => {
+            let text = bundled::file(&format!("{prefix}{name}"))
+                .map(super::sanitize::sanitize)
+                .ok_or_else(|| "no such file in the module's folder".to_owned())?;
+            match markdown_nesting_problem(&text) {
+                Some(problem) => Err(problem),
+                None => Ok(text),
+            }
+        }
         DocSource::Dir(dir) => {
             let path = dir.join(name);
             if fs::symlink_metadata(&path).is_err() {
@@ -460,11 +466,57 @@ pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
                     "it resolves to a place outside the module's folder (a symlink?)".to_owned(),
                 );
             }
-            read_text(&path, name)
+            let text = read_text(&path, name)
                 .map(super::sanitize::sanitize_owned)
-                .map_err(|d| d.message)
+                .map_err(|d| d.message)?;
+            match markdown_nesting_problem(&text) {
+                Some(problem) => Err(problem),
+                None => Ok(text),
+            }
         }
     }
+}
+
+/// The deepest nesting of block quotes and list items a Markdown file may have. Real
+/// documents use a few levels; thousands (`- - - - …`) would make every rendered line cost
+/// as much as the nesting is deep.
+pub const MAX_MARKDOWN_DEPTH: usize = 16;
+
+/// Why Markdown `text` nests too deeply, if it does: where the limit is passed.
+pub fn markdown_nesting_problem(text: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    // Each level of nesting takes at least one column in front of the line that opens it
+    // (a '>', a marker or indentation), so text without a line starting with that many
+    // such columns cannot nest that deep: most files need no parse.
+    let deep_prefix = text.lines().any(|line| {
+        line.chars()
+            .take_while(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '0'..='9'))
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum::<usize>()
+            > MAX_MARKDOWN_DEPTH
+    });
+    if !deep_prefix {
+        return None;
+    }
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => {
+                depth += 1;
+                if depth > MAX_MARKDOWN_DEPTH {
+                    let line = text.get(..range.start).map_or(0, |t| t.matches('\n').count()) + 1;
+                    return Some(format!(
+                        "lists and block quotes nest more than {MAX_MARKDOWN_DEPTH} levels deep (line {line})"
+                    ));
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A module ready to teach: its definition, its exercise bank and its Markdown.
@@ -602,6 +654,23 @@ mod tests {
         assert!(markdown_name_problem("a/../../x.md").is_some());
         assert!(markdown_name_problem("/etc/passwd.md").is_some());
         assert!(markdown_name_problem("concept.txt").is_some());
+    }
+
+    #[test]
+    fn markdown_nesting_is_limited() {
+        assert!(markdown_nesting_problem("- a\n  - b\n    > c\n").is_none());
+        let fine = "- ".repeat(MAX_MARKDOWN_DEPTH) + "x";
+        assert!(markdown_nesting_problem(&fine).is_none(), "{fine}");
+        let deep = format!("# T\n\n{}x", "- ".repeat(MAX_MARKDOWN_DEPTH + 1));
+        assert_eq!(
+            markdown_nesting_problem(&deep).as_deref(),
+            Some("lists and block quotes nest more than 16 levels deep (line 3)")
+        );
+        let quotes = ">".repeat(MAX_MARKDOWN_DEPTH + 1) + " x";
+        assert!(markdown_nesting_problem(&quotes).is_some());
+        // Deep indentation alone (a code block) is not nesting.
+        let code = format!("{}code", " ".repeat(40));
+        assert!(markdown_nesting_problem(&code).is_none());
     }
 
     #[test]

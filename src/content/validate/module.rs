@@ -362,10 +362,19 @@ pub(super) fn read_docs(
             }
             Err(problem) => {
                 let loc = sink.at(&at);
+                let hint = if problem.contains("levels deep") {
+                    "flatten the Markdown's lists and quotes"
+                } else if problem.contains("UTF-8") {
+                    "save the Markdown file as UTF-8"
+                } else if problem.contains("limit") {
+                    "split the Markdown file into smaller ones"
+                } else {
+                    "Markdown files live in the module's folder, next to module.yaml"
+                };
                 sink.error(
                     loc,
                     format!("Markdown file '{name}' ({field}): {problem}"),
-                    Some("Markdown files live in the module's folder, next to module.yaml".into()),
+                    Some(hint.into()),
                 );
             }
         }
