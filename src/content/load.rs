@@ -72,6 +72,9 @@ pub struct Input {
     /// Stems of banks that exist but could not be read (references to them are not
     /// reported again).
     pub broken_banks: Vec<String>,
+    /// Folder names of modules whose `module.yaml` exists but could not be read (their
+    /// banks are not reported as banks without a module).
+    pub broken_modules: Vec<String>,
 }
 
 impl Input {
@@ -147,6 +150,7 @@ impl Input {
                     )
                     .hint("copy the folder here, or pass its real path with '--modules-dir'"),
                 );
+                self.broken_modules.push(folder_name(&dir));
                 continue;
             }
             if dir.is_dir() {
@@ -208,7 +212,10 @@ impl Input {
                 folder: folder_name(dir),
                 docs: DocSource::Dir(dir.to_path_buf()),
             }),
-            Err(diagnostic) => self.diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.broken_modules.push(folder_name(dir));
+            }
         }
     }
 
@@ -250,6 +257,7 @@ impl Input {
         self.banks.extend(other.banks);
         self.diagnostics.extend(other.diagnostics);
         self.broken_banks.extend(other.broken_banks);
+        self.broken_modules.extend(other.broken_modules);
     }
 }
 
@@ -425,6 +433,11 @@ pub fn markdown_name_problem(name: &str) -> Option<&'static str> {
         return Some("an absolute path; Markdown files must be inside the module's folder");
     }
     if name.contains('\\') {
+        if name.split(['/', '\\']).any(|part| part == "..") {
+            return Some(
+                "'..' leaves the module's folder (and use '/', not '\\', to separate folders)",
+            );
+        }
         return Some("use '/' to separate folders");
     }
     if path
