@@ -86,7 +86,10 @@ fn assert_clean_text(what: &str, text: &str) {
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     });
     assert!(bad.is_none(), "{what}: {bad:?} in:\n{text}");
-    assert!(!text.contains("pwned"), "{what}: an escape's payload shows:\n{text}");
+    assert!(
+        !text.contains("pwned"),
+        "{what}: an escape's payload shows:\n{text}"
+    );
 }
 
 /// The output as a snapshot shows it, with the temporary folder's path redacted.
@@ -139,8 +142,16 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 fn refused(root: &Path, file: &str, secret: Option<&str>) -> String {
     let check = run_in(root, &["check", "."], "");
     assert_eq!(check.code, 1, "check:\n{}", shown(&check, root));
-    assert!(check.stdout.contains(file), "check names '{file}':\n{}", check.stdout);
-    let learn = run_in(root, &["learn", "m", "--plain", "--modules-dir", "."], "x\n");
+    assert!(
+        check.stdout.contains(file),
+        "check names '{file}':\n{}",
+        check.stdout
+    );
+    let learn = run_in(
+        root,
+        &["learn", "m", "--plain", "--modules-dir", "."],
+        "x\n",
+    );
     assert_eq!(learn.code, 2, "learn:\n{}", shown(&learn, root));
     assert!(
         learn.stderr.contains(file) && learn.stderr.contains("skipped"),
@@ -470,8 +481,16 @@ fn escapes_never_reach_plain_exam() {
         &"skip\n".repeat(5),
     );
     assert_eq!(exam.code, 1, "{}", shown(&exam, root.path()));
-    assert_shows("exam", &exam.stdout, &["Title-ok", "Choice-ok", "ChoiceWhy-ok"]);
-    assert_shows("exam", &exam.stdout, &["Param-ok", "ParamWhy-ok", "TextWhy-ok"]);
+    assert_shows(
+        "exam",
+        &exam.stdout,
+        &["Title-ok", "Choice-ok", "ChoiceWhy-ok"],
+    );
+    assert_shows(
+        "exam",
+        &exam.stdout,
+        &["Param-ok", "ParamWhy-ok", "TextWhy-ok"],
+    );
 }
 
 #[test]
@@ -491,7 +510,7 @@ fn escapes_never_reach_plain_review() {
             },
         );
     }
-    Store::in_dir(&root.path().join(".home"))
+    Store::in_dir(root.path().join(".home"))
         .save(&record)
         .expect("saved");
     let review = run_in(
@@ -715,7 +734,9 @@ fn raw_escapes_that_skip_the_loader_are_stripped_when_drawn() {
         dirty(&mut block.bridge);
         if let Some(lab) = &mut block.lab {
             dirty(&mut lab.intro);
-            lab.predictions.iter_mut().for_each(|p| dirty(&mut p.prompt));
+            lab.predictions
+                .iter_mut()
+                .for_each(|p| dirty(&mut p.prompt));
         }
         block.consolidation.iter_mut().for_each(dirty);
     }
@@ -820,7 +841,10 @@ fn module_and_bank_symlinks_to_the_outside_are_refused() {
     let check = run_in(root.path(), &["check", "."], "");
     assert_eq!(check.code, 1);
     assert!(!check.stdout.contains(SECRET), "{}", check.stdout);
-    insta::assert_snapshot!("paths__module_and_bank_symlinks", shown(&check, root.path()));
+    insta::assert_snapshot!(
+        "paths__module_and_bank_symlinks",
+        shown(&check, root.path())
+    );
 }
 
 /// A symlinked module folder inside a content root is refused (what a root holds must be
@@ -833,7 +857,11 @@ fn a_symlinked_module_folder_is_refused_in_a_root_and_followed_when_named() {
     std::fs::create_dir_all(root.path().join("modules")).expect("mkdir");
     std::os::unix::fs::symlink(real.path().join("modules/m"), root.path().join("modules/m"))
         .expect("symlink");
-    write(root.path(), "exercises/m.yaml", fixture("exercises/m.yaml").as_bytes());
+    write(
+        root.path(),
+        "exercises/m.yaml",
+        fixture("exercises/m.yaml").as_bytes(),
+    );
     let check = run_in(root.path(), &["check", "."], "");
     assert_eq!(check.code, 1, "{}", shown(&check, root.path()));
     let learn = run_in(
@@ -895,7 +923,9 @@ fn hundred_megabyte_files_are_refused_by_size_before_reading() {
         assert_eq!(check.code, 1, "{file}: {}", shown(&check, root.path()));
         // The exact size comes from the file's metadata: the read is capped at the limit.
         assert!(
-            check.stdout.contains("100.0 MiB (104857600 bytes), over the 1 MiB limit"),
+            check
+                .stdout
+                .contains("100.0 MiB (104857600 bytes), over the 1 MiB limit"),
             "{file}: {}",
             check.stdout
         );
@@ -910,7 +940,10 @@ fn hundred_megabyte_files_are_refused_by_size_before_reading() {
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let cases = [
         ("flow_sequences", format!("blocks: {}", "[".repeat(100_000))),
-        ("flow_mappings", format!("blocks: {}", "{a: ".repeat(100_000))),
+        (
+            "flow_mappings",
+            format!("blocks: {}", "{a: ".repeat(100_000)),
+        ),
         (
             "block_mappings",
             (0..1_000)
@@ -921,9 +954,8 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let mut all = String::new();
     for (name, nested) in cases {
         let root = valid_root();
-        let text = format!(
-            "# yaml-language-server: $schema=../../schema.json\nid: m\nextra:\n{nested}\n"
-        );
+        let text =
+            format!("# yaml-language-server: $schema=../../schema.json\nid: m\nextra:\n{nested}\n");
         write(root.path(), "modules/m/module.yaml", text.as_bytes());
         let check = run_in(root.path(), &["check", "."], "");
         assert_eq!(check.code, 1, "{name}: {}", shown(&check, root.path()));
@@ -952,7 +984,12 @@ fn deeply_nested_markdown_is_refused_and_deep_emphasis_renders() {
     for (name, nested) in [
         ("quotes", "> ".repeat(50_000)),
         ("lists", "- ".repeat(50_000)),
-        ("indented_lists", (0..100).map(|i| format!("{}- x\n", "  ".repeat(i))).collect()),
+        (
+            "indented_lists",
+            (0..100)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+        ),
     ] {
         let root = valid_root();
         write(
@@ -961,13 +998,20 @@ fn deeply_nested_markdown_is_refused_and_deep_emphasis_renders() {
             format!("# Deep\n\n{nested}deep\n").as_bytes(),
         );
         let text = refused(root.path(), "modules/m/module.yaml", None);
-        assert!(text.contains("nest more than 16 levels deep"), "{name}: {text}");
+        assert!(
+            text.contains("nest more than 16 levels deep"),
+            "{name}: {text}"
+        );
         all.push_str(&format!("== {name}\n{text}\n"));
     }
     insta::assert_snapshot!("nesting__markdown", all);
 
     let root = valid_root();
-    let emphasis = format!("# Deep\n\n{}emphasis{}\n", "*".repeat(20_000), "*".repeat(20_000));
+    let emphasis = format!(
+        "# Deep\n\n{}emphasis{}\n",
+        "*".repeat(20_000),
+        "*".repeat(20_000)
+    );
     write(root.path(), "modules/m/basics.md", emphasis.as_bytes());
     let learn = run_in(
         root.path(),
@@ -991,7 +1035,10 @@ fn alias_bombs_and_heavy_merge_keys_are_refused_by_the_budget() {
         .collect::<String>();
     let cases = [
         ("billion_laughs", format!("l0: &l0 [lol]\n{laughs}")),
-        ("merge_keys", format!("base: &base {{x: 1, y: 2}}\n{merges}")),
+        (
+            "merge_keys",
+            format!("base: &base {{x: 1, y: 2}}\n{merges}"),
+        ),
     ];
     let mut all = String::new();
     for (name, body) in cases {

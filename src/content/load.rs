@@ -368,14 +368,15 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
 /// The refusal of a file of `size` bytes, over [`MAX_FILE_BYTES`].
 fn too_large(display: &str, size: u64) -> Diagnostic {
     // Display only: a rounded figure is what a person reads.
-    #[expect(clippy::cast_precision_loss, reason = "a size shown rounded to 0.1 MiB")]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a size shown rounded to 0.1 MiB"
+    )]
     let mib = size as f64 / (1024.0 * 1024.0);
     Diagnostic::error(
         display,
         None,
-        format!(
-            "the file is {mib:.1} MiB ({size} bytes), over the 1 MiB limit for content files"
-        ),
+        format!("the file is {mib:.1} MiB ({size} bytes), over the 1 MiB limit for content files"),
     )
     .hint("split it into smaller files")
 }
@@ -503,7 +504,12 @@ pub fn markdown_nesting_problem(text: &str) -> Option<String> {
     // such columns cannot nest that deep: most files need no parse.
     let deep_prefix = text.lines().any(|line| {
         line.chars()
-            .take_while(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '0'..='9'))
+            .take_while(|c| {
+                matches!(
+                    c,
+                    ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '0'..='9'
+                )
+            })
             .map(|c| if c == '\t' { 4 } else { 1 })
             .sum::<usize>()
             > MAX_MARKDOWN_DEPTH
@@ -519,7 +525,10 @@ pub fn markdown_nesting_problem(text: &str) -> Option<String> {
             Event::Start(Tag::BlockQuote(_) | Tag::Item) => {
                 depth += 1;
                 if depth > MAX_MARKDOWN_DEPTH {
-                    let line = text.get(..range.start).map_or(0, |t| t.matches('\n').count()) + 1;
+                    let line = text
+                        .get(..range.start)
+                        .map_or(0, |t| t.matches('\n').count())
+                        + 1;
                     return Some(format!(
                         "lists and block quotes nest more than {MAX_MARKDOWN_DEPTH} levels deep (line {line})"
                     ));

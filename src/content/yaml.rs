@@ -298,9 +298,7 @@ fn syntax_message(error: &serde_saphyr::Error) -> String {
     if trimmed.starts_with("recursion limit exceeded")
         || trimmed.starts_with("budget breached: Depth")
     {
-        return format!(
-            "the document nests more than {MAX_DEPTH} levels deep; a nesting bomb?"
-        );
+        return format!("the document nests more than {MAX_DEPTH} levels deep; a nesting bomb?");
     }
     if trimmed.starts_with("budget breached") {
         return format!(
