@@ -1140,3 +1140,39 @@ fn duplicate_keys_and_ids_name_both_places() {
     }
     insta::assert_snapshot!("duplicates", all);
 }
+
+/// File and folder names are content too: they are shown sanitized in paths, and spelled
+/// out (`\u{1b}`) where the difference is the point of the message.
+#[cfg(unix)]
+#[test]
+fn escapes_in_file_names_are_shown_spelled_out_or_stripped() {
+    let root = valid_root();
+    let named = "m\u{1b}]0;retitled\u{7}";
+    std::fs::rename(
+        root.path().join("modules/m"),
+        root.path().join(format!("modules/{named}")),
+    )
+    .expect("rename");
+    std::fs::rename(
+        root.path().join("exercises/m.yaml"),
+        root.path().join("exercises/x\u{1b}[2J.yaml"),
+    )
+    .expect("rename");
+    let check = run_in(root.path(), &["check", "."], "");
+    assert_eq!(check.code, 1, "{}", shown(&check, root.path()));
+    assert!(
+        check.stdout.contains(r"folder name 'm\u{1b}]0;retitled\u{7}'"),
+        "{}",
+        check.stdout
+    );
+    let list = run_in(root.path(), &["list", "--modules-dir", "."], "");
+    assert_eq!(list.code, 0, "{}", shown(&list, root.path()));
+    insta::assert_snapshot!(
+        "file_names",
+        format!(
+            "{}\n\n{}",
+            shown(&check, root.path()),
+            shown(&list, root.path())
+        )
+    );
+}

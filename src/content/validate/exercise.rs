@@ -23,8 +23,10 @@ pub(super) fn check_bank(
         sink.error(
             loc,
             format!(
-                "the bank is for module '{}' but the file is named '{stem}.yaml'",
-                bank.module
+                "the bank is for module '{}' but the file is named '{}.yaml'",
+                bank.module,
+                // Invisible characters spelled out, as sanitizing would hide them.
+                stem.escape_debug()
             ),
             Some(format!("name the file 'exercises/{}.yaml'", bank.module)),
         );

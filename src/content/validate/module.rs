@@ -25,7 +25,10 @@ pub(super) fn check_module(
             loc,
             format!(
                 "module id '{}' differs from its folder name '{}'",
-                module.id, source.folder
+                module.id,
+                // Shown with its invisible characters spelled out: sanitized, a folder named
+                // "m" + an escape sequence would read as 'm', the same as the id.
+                source.folder.escape_debug()
             ),
             Some(format!(
                 "rename the folder to 'modules/{}/' or change the id",
