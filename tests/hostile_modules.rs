@@ -1161,7 +1161,9 @@ fn escapes_in_file_names_are_shown_spelled_out_or_stripped() {
     let check = run_in(root.path(), &["check", "."], "");
     assert_eq!(check.code, 1, "{}", shown(&check, root.path()));
     assert!(
-        check.stdout.contains(r"folder name 'm\u{1b}]0;retitled\u{7}'"),
+        check
+            .stdout
+            .contains(r"folder name 'm\u{1b}]0;retitled\u{7}'"),
         "{}",
         check.stdout
     );
@@ -1175,4 +1177,26 @@ fn escapes_in_file_names_are_shown_spelled_out_or_stripped() {
             shown(&list, root.path())
         )
     );
+}
+
+/// A FIFO would block the first read forever: content files must be regular files, and
+/// that is checked before opening.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_a_content_file_is_refused_without_blocking() {
+    let root = valid_root();
+    for file in ["modules/m/basics.md", "exercises/m.yaml"] {
+        let path = root.path().join(file);
+        std::fs::remove_file(&path).expect("rm");
+        match std::process::Command::new("mkfifo").arg(&path).status() {
+            Ok(status) if status.success() => {}
+            _ => {
+                eprintln!("skipped: 'mkfifo' is not available");
+                return;
+            }
+        }
+    }
+    let check = run_in(root.path(), &["check", "."], "");
+    assert_eq!(check.code, 1, "{}", shown(&check, root.path()));
+    insta::assert_snapshot!("fifo", shown(&check, root.path()));
 }

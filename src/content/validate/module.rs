@@ -369,6 +369,8 @@ pub(super) fn read_docs(
                     "flatten the Markdown's lists and quotes"
                 } else if problem.contains("UTF-8") {
                     "save the Markdown file as UTF-8"
+                } else if problem.contains("regular file") {
+                    "make it a plain text file"
                 } else if problem.contains("limit") {
                     "split the Markdown file into smaller ones"
                 } else {
