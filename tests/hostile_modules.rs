@@ -909,6 +909,28 @@ fn timed_check(root: &Path) -> (Run, Duration) {
     (run, start.elapsed())
 }
 
+/// Peak resident memory of `patterns check .` in `root`, in KiB, through GNU time; `None`
+/// (with a note) where it is not installed.
+fn peak_rss_kib(root: &Path) -> Option<u64> {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(assert_cmd::cargo::cargo_bin!("patterns"))
+        .args(["check", "."])
+        .current_dir(root)
+        .env("PATTERNS_HOME", root.join(".home"))
+        .output();
+    let kib = output.ok().and_then(|o| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+    });
+    if kib.is_none() {
+        eprintln!("peak memory not measured: GNU time (/usr/bin/time -f) is not available");
+    }
+    kib
+}
+
 #[test]
 fn hundred_megabyte_files_are_refused_by_size_before_reading() {
     let mut all = String::new();
@@ -930,6 +952,11 @@ fn hundred_megabyte_files_are_refused_by_size_before_reading() {
             check.stdout
         );
         assert!(took < Duration::from_secs(3), "{file}: took {took:?}");
+        if let Some(kib) = peak_rss_kib(root.path()) {
+            // The process itself (a debug build) takes about 20 MB; reading the file would
+            // add 100.
+            assert!(kib < 64 * 1024, "{file}: peak RSS {kib} KiB");
+        }
         all.push_str(&format!("== {file}\n{}\n", shown(&check, root.path())));
         // `root` is deleted here, with its 100 MB file.
     }

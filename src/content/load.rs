@@ -679,6 +679,16 @@ mod tests {
     }
 
     #[test]
+    fn the_first_invalid_byte_is_located_in_characters() {
+        assert_eq!(
+            utf8_error_loc(b""),
+            super::super::yaml::Loc { line: 1, col: 1 }
+        );
+        let loc = utf8_error_loc("ab\nc\u{e9}".as_bytes());
+        assert_eq!(loc, super::super::yaml::Loc { line: 2, col: 3 });
+    }
+
+    #[test]
     fn markdown_nesting_is_limited() {
         assert!(markdown_nesting_problem("- a\n  - b\n    > c\n").is_none());
         let fine = "- ".repeat(MAX_MARKDOWN_DEPTH) + "x";

@@ -606,4 +606,46 @@ mod tests {
         let tree = parse("t: \"a\\e[31mb\"\n").expect("parses");
         assert_eq!(tree.get("t").and_then(Node::as_str), Some("ab"));
     }
+
+    fn syntax(text: &str) -> (Loc, String) {
+        match parse(text) {
+            Err(Problem {
+                loc,
+                kind: ProblemKind::Syntax(message),
+            }) => (loc, message),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_duplicate_key_names_its_first_place() {
+        let (loc, message) = syntax("a: 1\nb:\n  c: 1\n  c: 2\n");
+        assert_eq!(loc.line, 4);
+        assert_eq!(
+            message,
+            "duplicate key 'c'; it first appears at line 3, column 3"
+        );
+        // The same key in another mapping is not the first place.
+        let (_, message) = syntax("x: {k: 1}\ny: {k: 1, k: 2}\n");
+        assert!(message.ends_with("line 2, column 5"), "{message}");
+    }
+
+    #[test]
+    fn a_raw_control_character_is_named_at_its_position() {
+        let (loc, message) = syntax("a: 1\nb: \"x\u{1b}[2Jy\"\n");
+        assert_eq!(loc, Loc { line: 2, col: 6 });
+        assert!(
+            message.starts_with("control character U+001B (ESC"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_named_as_such() {
+        let (_, message) = syntax(&format!("a: {}", "[".repeat(10_000)));
+        assert_eq!(
+            message,
+            "the document nests more than 48 levels deep; a nesting bomb?"
+        );
+    }
 }
