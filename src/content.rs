@@ -7,8 +7,10 @@
 //! convention the schema is `schema.json` at the content root (`patterns new` writes it when
 //! missing), so modules use `../../schema.json` and banks `../schema.json`.
 //!
-//! Invariant: content is untrusted. Files are size-limited, text is sanitized at load,
-//! Markdown paths stay inside their module's folder, and nothing here panics on bad input.
+//! Invariant: content is untrusted (DESIGN.md §8). Files are regular, size-limited (checked
+//! before reading) and found inside their folders (symlinks out are refused); text is
+//! sanitized at load (escapes, controls, bidi overrides); YAML and Markdown nesting is
+//! bounded; nothing here panics on bad input. `tests/hostile_modules.rs` attacks each.
 
 pub mod bundled;
 pub mod diagnostic;

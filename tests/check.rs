@@ -98,7 +98,8 @@ fn oversized_files_are_refused() {
     let (code, stdout) = check_in(dir.path(), &["."]);
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("exercises/big.yaml: error: the file is larger than 1 MiB"),
+        stdout.contains("exercises/big.yaml: error: the file is 1.0 MiB (")
+            && stdout.contains("bytes), over the 1 MiB limit for content files"),
         "{stdout}"
     );
 }

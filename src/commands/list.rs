@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::{Outcome, print};
 use crate::cli::{Global, ListArgs};
 use crate::content::load::{Library, Loaded, MODULES_ENV, extra_roots};
+use crate::content::sanitize::sanitize;
 use crate::content::{LoadedModule, Severity};
 use crate::progress::{self, ModuleProgress, Record, Store};
 
@@ -27,16 +28,31 @@ pub fn load_library(global: &Global) -> Library {
     for notice in notices {
         let _ = writeln!(stderr, "note: {notice}");
     }
-    let mut broken: Vec<&str> = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.path.as_str())
-        .collect();
-    broken.dedup();
-    for path in broken {
+    // One line per skipped file, with its first error: where, what, and where to see all.
+    let mut seen: Vec<&str> = Vec::new();
+    for first in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        if seen.contains(&first.path.as_str()) {
+            continue;
+        }
+        seen.push(&first.path);
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.path == first.path)
+            .count();
+        let at = first
+            .loc
+            .map(|loc| format!("line {}, column {}: ", loc.line, loc.col))
+            .unwrap_or_default();
+        let more = match errors {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        // Paths and messages can carry content: sanitized like every diagnostic.
         let _ = writeln!(
             stderr,
-            "warning: '{path}' has errors and was skipped; run 'patterns check' on it"
+            "warning: '{}' has errors and was skipped: {at}{}{more}; run 'patterns check' on it",
+            sanitize(&first.path),
+            sanitize(&first.message)
         );
     }
     library

@@ -79,7 +79,8 @@ impl Diagnostic {
                     "{path}:{}:{}: {severity}: {message}",
                     loc.line, loc.col
                 );
-                if let Some(line) = source.and_then(|s| s.lines().nth(loc.line as usize - 1)) {
+                let index = (loc.line as usize).checked_sub(1);
+                if let Some(line) = source.zip(index).and_then(|(s, i)| s.lines().nth(i)) {
                     let (shown, caret) = excerpt(line, loc.col as usize);
                     let number = loc.line.to_string();
                     let pad = " ".repeat(number.len());

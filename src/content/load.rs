@@ -2,8 +2,10 @@
 //! `PATTERNS_MODULES`), module folders and single files; and the [`Library`] the rest of
 //! the program reads modules from.
 //!
-//! Invariant: every file read here is at most [`MAX_FILE_BYTES`], valid UTF-8, and (for
-//! Markdown) inside its module's folder after resolving symlinks.
+//! Invariant: every file read here is a regular file of at most [`MAX_FILE_BYTES`] (checked
+//! before reading), valid UTF-8, and inside its folder after resolving symlinks (Markdown and
+//! `module.yaml` in the module's folder, a found bank in `exercises/`); module folders in a
+//! content root are real folders, not symlinks. Only a path the user names is followed.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -70,6 +72,9 @@ pub struct Input {
     /// Stems of banks that exist but could not be read (references to them are not
     /// reported again).
     pub broken_banks: Vec<String>,
+    /// Folder names of modules whose `module.yaml` exists but could not be read (their
+    /// banks are not reported as banks without a module).
+    pub broken_modules: Vec<String>,
 }
 
 impl Input {
@@ -134,6 +139,20 @@ impl Input {
 
     fn add_root(&mut self, root: &Path) {
         for dir in sorted_entries(&root.join("modules")) {
+            if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+                // Refused, not followed: what a content root holds must be inside it. A
+                // folder the user names themselves (`--modules-dir <folder>`) is followed.
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        &display_path(&dir),
+                        None,
+                        "a symlink; module folders in a content root must be real folders",
+                    )
+                    .hint("copy the folder here, or pass its real path with '--modules-dir'"),
+                );
+                self.broken_modules.push(folder_name(&dir));
+                continue;
+            }
             if dir.is_dir() {
                 if dir.join("module.yaml").is_file() {
                     self.add_module_dir(&dir);
@@ -149,9 +168,10 @@ impl Input {
                 }
             }
         }
-        for file in sorted_entries(&root.join("exercises")) {
+        let exercises = root.join("exercises");
+        for file in sorted_entries(&exercises) {
             if file.extension() == Some(OsStr::new("yaml")) {
-                self.add_bank(&file);
+                self.add_bank_in(&file, Some(&exercises));
             }
         }
     }
@@ -185,27 +205,40 @@ impl Input {
     fn add_module_dir(&mut self, dir: &Path) {
         let file = dir.join("module.yaml");
         let display = display_path(&file);
-        match read_text(&file, &display) {
+        match read_inside(&file, dir, &display) {
             Ok(text) => self.modules.push(ModuleInput {
                 display,
                 text,
                 folder: folder_name(dir),
                 docs: DocSource::Dir(dir.to_path_buf()),
             }),
-            Err(diagnostic) => self.diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                self.broken_modules.push(folder_name(dir));
+            }
         }
     }
 
     fn add_bank_if_present(&mut self, exercises: &Path, id: &str) {
         let file = exercises.join(format!("{id}.yaml"));
         if file.is_file() {
-            self.add_bank(&file);
+            self.add_bank_in(&file, Some(exercises));
         }
     }
 
+    /// A bank the user named: read wherever it is.
     fn add_bank(&mut self, file: &Path) {
+        self.add_bank_in(file, None);
+    }
+
+    /// A bank, which must resolve to a place inside `folder` when one is given.
+    fn add_bank_in(&mut self, file: &Path, folder: Option<&Path>) {
         let display = display_path(file);
-        match read_text(file, &display) {
+        let text = match folder {
+            Some(folder) => read_inside(file, folder, &display),
+            None => read_text(file, &display),
+        };
+        match text {
             Ok(text) => self.banks.push(BankInput {
                 display,
                 text,
@@ -224,6 +257,7 @@ impl Input {
         self.banks.extend(other.banks);
         self.diagnostics.extend(other.diagnostics);
         self.broken_banks.extend(other.broken_banks);
+        self.broken_modules.extend(other.broken_modules);
     }
 }
 
@@ -286,33 +320,108 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Reads a content file: at most [`MAX_FILE_BYTES`], UTF-8.
+/// Reads a content file: a regular file of at most [`MAX_FILE_BYTES`], UTF-8. The size is
+/// checked before reading (a 100 MB file costs one `stat`), and a FIFO or device is refused
+/// before it is opened (opening a FIFO would block).
 pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let file = fs::File::open(path)
-        .map_err(|error| Diagnostic::error(display, None, format!("cannot read it: {error}")))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| Diagnostic::error(display, None, format!("cannot read it: {error}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    let cannot = |error: std::io::Error| {
+        Diagnostic::error(display, None, format!("cannot read it: {error}"))
+    };
+    let meta = fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
         return Err(Diagnostic::error(
             display,
             None,
-            "the file is larger than 1 MiB, the limit for content files",
+            "not a regular file (a FIFO, a device or a folder?)",
         )
-        .hint("split it into smaller files"));
+        .hint("content files are plain text files"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(display, meta.len()));
+    }
+    let file = fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    // The file may grow between the check and the read: never read past the limit.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(display, bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let loc = utf8_error_loc(valid);
         Diagnostic::error(
             display,
-            None,
+            Some(loc),
             format!(
-                "not valid UTF-8 (at byte {})",
-                error.utf8_error().valid_up_to()
+                "not valid UTF-8 at byte {} (line {}, column {})",
+                valid.len(),
+                loc.line,
+                loc.col
             ),
         )
         .hint("save the file as UTF-8")
     })
+}
+
+/// The refusal of a file of `size` bytes, over [`MAX_FILE_BYTES`].
+fn too_large(display: &str, size: u64) -> Diagnostic {
+    // Display only: a rounded figure is what a person reads.
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a size shown rounded to 0.1 MiB"
+    )]
+    let mib = size as f64 / (1024.0 * 1024.0);
+    Diagnostic::error(
+        display,
+        None,
+        format!("the file is {mib:.1} MiB ({size} bytes), over the 1 MiB limit for content files"),
+    )
+    .hint("split it into smaller files")
+}
+
+/// The line and column (in characters, 1-based) just after `valid`, the valid UTF-8 prefix of
+/// a file: where the first invalid byte is.
+fn utf8_error_loc(valid: &[u8]) -> super::yaml::Loc {
+    let line_start = valid
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    // The prefix is valid UTF-8, so counting non-continuation bytes counts characters.
+    let col = valid[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xc0 != 0x80)
+        .count()
+        + 1;
+    super::yaml::Loc {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: u32::try_from(col).unwrap_or(u32::MAX),
+    }
+}
+
+/// [`read_text`] for a file found inside `dir` (a module's `module.yaml`, a bank in
+/// `exercises/`): refused when it resolves (through a symlink) to a place outside `dir`, so a
+/// content root can never make `patterns` read, and quote, a file elsewhere.
+fn read_inside(path: &Path, dir: &Path, display: &str) -> Result<String, Diagnostic> {
+    if !is_inside(path, dir) {
+        return Err(Diagnostic::error(
+            display,
+            None,
+            "a symlink to a place outside its folder; content files must be inside the content root",
+        )
+        .hint("replace the symlink with the file itself"));
+    }
+    read_text(path, display)
+}
+
+/// Whether `path` resolves (symlinks followed) to a place inside `dir`.
+fn is_inside(path: &Path, dir: &Path) -> bool {
+    match (fs::canonicalize(path), fs::canonicalize(dir)) {
+        (Ok(file), Ok(dir)) => file.starts_with(dir),
+        _ => false,
+    }
 }
 
 /// Why a Markdown file name in a module is refused, if it is.
@@ -325,6 +434,11 @@ pub fn markdown_name_problem(name: &str) -> Option<&'static str> {
         return Some("an absolute path; Markdown files must be inside the module's folder");
     }
     if name.contains('\\') {
+        if name.split(['/', '\\']).any(|part| part == "..") {
+            return Some(
+                "'..' leaves the module's folder (and use '/', not '\\', to separate folders)",
+            );
+        }
         return Some("use '/' to separate folders");
     }
     if path
@@ -339,34 +453,92 @@ pub fn markdown_name_problem(name: &str) -> Option<&'static str> {
     None
 }
 
-/// Reads Markdown file `name` of a module. Errors are messages for a diagnostic.
+/// Reads Markdown file `name` of a module. Errors say what is wrong with the file; the
+/// caller names the file and the field that refers to it.
 pub fn read_markdown(docs: &DocSource, name: &str) -> Result<String, String> {
     if let Some(problem) = markdown_name_problem(name) {
         return Err(problem.to_owned());
     }
     match docs {
-        DocSource::Bundled(prefix) => bundled::file(&format!("{prefix}{name}"))
-            .map(super::sanitize::sanitize)
-            .ok_or_else(|| format!("no file '{name}' in the module's folder")),
+        DocSource::Bundled(prefix) => {
+            let text = bundled::file(&format!("{prefix}{name}"))
+                .map(super::sanitize::sanitize)
+                .ok_or_else(|| "no such file in the module's folder".to_owned())?;
+            match markdown_nesting_problem(&text) {
+                Some(problem) => Err(problem),
+                None => Ok(text),
+            }
+        }
         DocSource::Dir(dir) => {
             let path = dir.join(name);
-            if !path.exists() {
-                return Err(format!("no file '{name}' in the module's folder"));
+            if fs::symlink_metadata(&path).is_err() {
+                return Err("no such file in the module's folder".to_owned());
             }
-            let inside = match (fs::canonicalize(&path), fs::canonicalize(dir)) {
-                (Ok(file), Ok(dir)) => file.starts_with(dir),
-                _ => false,
-            };
-            if !inside {
-                return Err(format!(
-                    "'{name}' resolves to a place outside the module's folder (a symlink?)"
-                ));
+            // Checked before anything is read, so no byte of an outside file is ever shown.
+            if !is_inside(&path, dir) {
+                return Err(
+                    "it resolves to a place outside the module's folder (a symlink?)".to_owned(),
+                );
             }
-            read_text(&path, name)
-                .map(|text| super::sanitize::sanitize(&text))
-                .map_err(|d| format!("'{name}': {}", d.message))
+            let text = read_text(&path, name)
+                .map(super::sanitize::sanitize_owned)
+                .map_err(|d| d.message)?;
+            match markdown_nesting_problem(&text) {
+                Some(problem) => Err(problem),
+                None => Ok(text),
+            }
         }
     }
+}
+
+/// The deepest nesting of block quotes and list items a Markdown file may have. Real
+/// documents use a few levels; thousands (`- - - - …`) would make every rendered line cost
+/// as much as the nesting is deep.
+pub const MAX_MARKDOWN_DEPTH: usize = 16;
+
+/// Why Markdown `text` nests too deeply, if it does: where the limit is passed.
+pub fn markdown_nesting_problem(text: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    // Each level of nesting takes at least one column in front of the line that opens it
+    // (a '>', a marker or indentation), so text without a line starting with that many
+    // such columns cannot nest that deep: most files need no parse.
+    let deep_prefix = text.lines().any(|line| {
+        line.chars()
+            .take_while(|c| {
+                matches!(
+                    c,
+                    ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')' | '0'..='9'
+                )
+            })
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum::<usize>()
+            > MAX_MARKDOWN_DEPTH
+    });
+    if !deep_prefix {
+        return None;
+    }
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => {
+                depth += 1;
+                if depth > MAX_MARKDOWN_DEPTH {
+                    let line = text
+                        .get(..range.start)
+                        .map_or(0, |t| t.matches('\n').count())
+                        + 1;
+                    return Some(format!(
+                        "lists and block quotes nest more than {MAX_MARKDOWN_DEPTH} levels deep (line {line})"
+                    ));
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A module ready to teach: its definition, its exercise bank and its Markdown.
@@ -504,6 +676,33 @@ mod tests {
         assert!(markdown_name_problem("a/../../x.md").is_some());
         assert!(markdown_name_problem("/etc/passwd.md").is_some());
         assert!(markdown_name_problem("concept.txt").is_some());
+    }
+
+    #[test]
+    fn the_first_invalid_byte_is_located_in_characters() {
+        assert_eq!(
+            utf8_error_loc(b""),
+            super::super::yaml::Loc { line: 1, col: 1 }
+        );
+        let loc = utf8_error_loc("ab\nc\u{e9}".as_bytes());
+        assert_eq!(loc, super::super::yaml::Loc { line: 2, col: 3 });
+    }
+
+    #[test]
+    fn markdown_nesting_is_limited() {
+        assert!(markdown_nesting_problem("- a\n  - b\n    > c\n").is_none());
+        let fine = "- ".repeat(MAX_MARKDOWN_DEPTH) + "x";
+        assert!(markdown_nesting_problem(&fine).is_none(), "{fine}");
+        let deep = format!("# T\n\n{}x", "- ".repeat(MAX_MARKDOWN_DEPTH + 1));
+        assert_eq!(
+            markdown_nesting_problem(&deep).as_deref(),
+            Some("lists and block quotes nest more than 16 levels deep (line 3)")
+        );
+        let quotes = ">".repeat(MAX_MARKDOWN_DEPTH + 1) + " x";
+        assert!(markdown_nesting_problem(&quotes).is_some());
+        // Deep indentation alone (a code block) is not nesting.
+        let code = format!("{}code", " ".repeat(40));
+        assert!(markdown_nesting_problem(&code).is_none());
     }
 
     #[test]

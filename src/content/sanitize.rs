@@ -1,11 +1,13 @@
 //! Strips terminal control sequences and control characters from untrusted text, so
 //! content can never move the cursor, retitle the window or write the clipboard (OSC 52).
 //!
-//! Invariant: the output contains no C0/C1 control character except `\n` and `\t`, and no
-//! escape sequence; printable text (any script, emoji) passes unchanged.
+//! Invariant: the output contains no C0/C1 control character except `\n` and `\t`, no
+//! escape sequence and no bidi override or isolate (which could make a terminal show text in
+//! an order other than the stored one); printable text (any script, emoji) passes unchanged.
 
-/// Returns `text` without escape sequences (CSI, OSC, DCS, …) and control characters other
-/// than newline and tab. `\r\n` becomes `\n`.
+/// Returns `text` without escape sequences (CSI, OSC, DCS, …), control characters other
+/// than newline and tab, and bidi embeddings, overrides and isolates (U+202A..=U+202E,
+/// U+2066..=U+2069). `\r\n` becomes `\n`.
 pub fn sanitize(text: &str) -> String {
     if is_clean(text) {
         return text.to_owned();
@@ -37,19 +39,32 @@ pub fn sanitize_owned(text: String) -> String {
 
 /// Whether `text` has no character [`is_unwanted`] finds, checked on bytes (most text is
 /// clean, and decoding every character to find none is the slow part). The unwanted
-/// characters are exactly C0 (bytes below 0x20) other than `\n` and `\t`, DEL (0x7f), and C1
-/// (U+0080..=U+009F, encoded as 0xC2 then 0x80..=0x9F; 0xC2 is never a continuation byte).
+/// characters are exactly C0 (bytes below 0x20) other than `\n` and `\t`, DEL (0x7f), C1
+/// (U+0080..=U+009F, encoded as 0xC2 then 0x80..=0x9F; 0xC2 is never a continuation byte)
+/// and the bidi controls (0xE2 0x80 0xAA..=0xAE and 0xE2 0x81 0xA6..=0xA9).
 fn is_clean(text: &str) -> bool {
     let bytes = text.as_bytes();
     !bytes.iter().enumerate().any(|(i, &b)| {
         (b < 0x20 && b != b'\n' && b != b'\t')
             || b == 0x7f
             || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+            || (b == 0xe2
+                && match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(0x80), Some(n)) => (0xaa..=0xae).contains(n),
+                    (Some(0x81), Some(n)) => (0xa6..=0xa9).contains(n),
+                    _ => false,
+                })
     })
 }
 
 fn is_unwanted(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}'
+    (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}' || is_bidi_control(c)
+}
+
+/// Bidi embeddings, overrides and isolates: they reorder the text around them on screen
+/// ("Trojan Source"). The marks (U+200E, U+200F) only nudge one character and are kept.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -150,6 +165,14 @@ mod tests {
     fn bel_and_other_controls_are_removed() {
         assert_eq!(sanitize("ding\u{7}\u{8}\u{0}\u{7f}!"), "ding!");
         assert_eq!(sanitize("line\r\nnext"), "line\nnext");
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_removed() {
+        assert_eq!(sanitize("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(sanitize("\u{2067}x\u{2069}"), "x");
+        // Marks stay: they do not reorder anything on their own.
+        assert_eq!(sanitize("a\u{200f}b"), "a\u{200f}b");
     }
 
     #[test]

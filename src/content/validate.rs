@@ -80,6 +80,8 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         .map(str::to_owned)
         .collect();
     known.extend(modules.iter().filter_map(|m| raw_id(m.tree.as_ref(), "id")));
+    // A module that could not be read was reported; its bank is not "without a module".
+    known.extend(input.broken_modules.iter().cloned());
 
     let mut bank_errors: Vec<usize> = banks.iter().map(|b| b.errors).collect();
     let mut seen_modules: BTreeMap<String, String> = BTreeMap::new();

@@ -216,6 +216,11 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
     };
     let raw: Option<serde_saphyr::Spanned<Raw>> =
         serde_saphyr::from_str_with_options(text, options).map_err(|error| {
+            // A raw control character (a terminal escape pasted into the file) makes the
+            // parser stop with a terse message; say what it is and what to do.
+            if let Some(problem) = control_character(text) {
+                return problem;
+            }
             let loc = error
                 .location()
                 .map(|l| Loc {
@@ -223,9 +228,18 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
                     col: u32::try_from(l.column()).unwrap_or(u32::MAX),
                 })
                 .unwrap_or(Loc { line: 1, col: 1 });
+            let mut message = syntax_message(&error);
+            if message.starts_with("duplicate key")
+                && let Some(first) = fast::first_of_duplicate(text, loc)
+            {
+                message = format!(
+                    "{message}; it first appears at line {}, column {}",
+                    first.line, first.col
+                );
+            }
             Problem {
                 loc,
-                kind: ProblemKind::Syntax(syntax_message(&error)),
+                kind: ProblemKind::Syntax(message),
             }
         })?;
     let mut next_id = 0;
@@ -239,6 +253,38 @@ fn parse_full(text: &str) -> Result<Node, Problem> {
     })
 }
 
+/// The first character YAML does not allow in a file (C0 controls other than tab, newline
+/// and carriage return; DEL; C1 controls other than NEL), as a problem at its position.
+fn control_character(text: &str) -> Option<Problem> {
+    let (line, col, c) = text
+        .lines()
+        .enumerate()
+        .flat_map(|(line, content)| {
+            content
+                .chars()
+                .enumerate()
+                .map(move |(col, c)| (line + 1, col + 1, c))
+        })
+        .find(|&(_, _, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))?;
+    let name = match c {
+        '\u{1b}' => " (ESC, which starts terminal escape sequences)",
+        '\u{7}' => " (BEL)",
+        '\u{9b}' => " (CSI)",
+        '\u{9d}' => " (OSC)",
+        _ => "",
+    };
+    Some(Problem {
+        loc: Loc {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        },
+        kind: ProblemKind::Syntax(format!(
+            "control character U+{:04X}{name}; YAML files cannot contain it",
+            u32::from(c)
+        )),
+    })
+}
+
 /// The parser's message, first line only, without its own location suffix.
 fn syntax_message(error: &serde_saphyr::Error) -> String {
     let text = error.without_snippet().to_string();
@@ -247,10 +293,18 @@ fn syntax_message(error: &serde_saphyr::Error) -> String {
         Some(index) => &first[..index],
         None => first,
     };
+    // The parser's own limit (it stops before the budget does, on deep flow collections) or
+    // the budget's: either way, nesting.
+    if trimmed.starts_with("recursion limit exceeded")
+        || trimmed.starts_with("budget breached: Depth")
+    {
+        return format!("the document nests more than {MAX_DEPTH} levels deep; a nesting bomb?");
+    }
     if trimmed.starts_with("budget breached") {
-        return "the document expands beyond the parser's budget (too many nodes, aliases or \
-                levels of nesting); an alias bomb?"
-            .to_owned();
+        return format!(
+            "the document expands beyond the parser's budget (more than {MAX_ALIASES} aliases \
+             or {MAX_NODES} nodes); an alias bomb?"
+        );
     }
     if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
         let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
@@ -551,5 +605,47 @@ mod tests {
     fn strings_are_sanitized() {
         let tree = parse("t: \"a\\e[31mb\"\n").expect("parses");
         assert_eq!(tree.get("t").and_then(Node::as_str), Some("ab"));
+    }
+
+    fn syntax(text: &str) -> (Loc, String) {
+        match parse(text) {
+            Err(Problem {
+                loc,
+                kind: ProblemKind::Syntax(message),
+            }) => (loc, message),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_duplicate_key_names_its_first_place() {
+        let (loc, message) = syntax("a: 1\nb:\n  c: 1\n  c: 2\n");
+        assert_eq!(loc.line, 4);
+        assert_eq!(
+            message,
+            "duplicate key 'c'; it first appears at line 3, column 3"
+        );
+        // The same key in another mapping is not the first place.
+        let (_, message) = syntax("x: {k: 1}\ny: {k: 1, k: 2}\n");
+        assert!(message.ends_with("line 2, column 5"), "{message}");
+    }
+
+    #[test]
+    fn a_raw_control_character_is_named_at_its_position() {
+        let (loc, message) = syntax("a: 1\nb: \"x\u{1b}[2Jy\"\n");
+        assert_eq!(loc, Loc { line: 2, col: 6 });
+        assert!(
+            message.starts_with("control character U+001B (ESC"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_named_as_such() {
+        let (_, message) = syntax(&format!("a: {}", "[".repeat(10_000)));
+        assert_eq!(
+            message,
+            "the document nests more than 48 levels deep; a nesting bomb?"
+        );
     }
 }

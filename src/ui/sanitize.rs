@@ -2,9 +2,12 @@
 //!
 //! Content is untrusted (DESIGN.md §8): an `ESC [ 2 J` in a module would clear the learner's
 //! screen, an OSC could retitle the window or plant a hyperlink. Rendering calls this on every
-//! string it draws; the output keeps only `\n` and `\t` among control characters.
+//! string it draws; the output keeps only `\n` and `\t` among control characters, and has no
+//! bidi override or isolate (they reorder text on screen).
 
 use std::borrow::Cow;
+
+use crate::content::sanitize::is_bidi_control;
 
 const ESC: char = '\u{1b}';
 const BEL: char = '\u{07}';
@@ -17,12 +20,12 @@ const ST: char = '\u{9c}';
 /// (`ESC [ ... final`, or C1 `U+009B`) are dropped with their parameters; OSC, DCS, SOS, PM
 /// and APC strings are dropped up to their terminator (BEL or ST) or, if unterminated, to the
 /// end of the line, so one bad line cannot swallow a document. Other two-character escapes
-/// (`ESC c`, `ESC 7`, ...) are dropped whole. Text without control characters is returned
-/// borrowed.
+/// (`ESC c`, `ESC 7`, ...) are dropped whole. Bidi embeddings, overrides and isolates are
+/// dropped. Text without any of these is returned borrowed.
 pub fn strip_controls(text: &str) -> Cow<'_, str> {
     if !text
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c))
     {
         return Cow::Borrowed(text);
     }
@@ -53,7 +56,7 @@ pub fn strip_controls(text: &str) -> Cow<'_, str> {
             },
             '\u{9b}' => skip_csi(&mut chars),
             '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            c if c.is_control() => {}
+            c if c.is_control() || is_bidi_control(c) => {}
             c => out.push(c),
         }
     }
@@ -138,6 +141,11 @@ mod tests {
             "abcdefg"
         );
         assert_eq!(strip_controls("end\u{1b}"), "end");
+    }
+
+    #[test]
+    fn bidi_overrides_are_removed() {
+        assert_eq!(strip_controls("abc\u{202e}fed\u{2066}g\u{2069}"), "abcfedg");
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Checks of one exercise bank: ids, kinds, hints and explanations, choice letters,
 //! numeric tolerances, parameters and placeholders, and every engine-backed item re-run.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::super::diagnostic::did_you_mean;
 use super::super::model::{Bank, Choice, Exercise, KIND_KEYS, Kind, Numeric, Tolerance};
 use super::super::scenario;
-use super::super::yaml::Node;
+use super::super::yaml::Loc;
 use super::Depth;
 use super::sink::{Seg, Sink, check_id, check_text};
 
@@ -23,8 +23,10 @@ pub(super) fn check_bank(
         sink.error(
             loc,
             format!(
-                "the bank is for module '{}' but the file is named '{stem}.yaml'",
-                bank.module
+                "the bank is for module '{}' but the file is named '{}.yaml'",
+                bank.module,
+                // Invisible characters spelled out, as sanitizing would hide them.
+                stem.escape_debug()
             ),
             Some(format!("name the file 'exercises/{}.yaml'", bank.module)),
         );
@@ -38,18 +40,29 @@ pub(super) fn check_bank(
                 .or_else(|| Some(format!("create 'modules/{}/module.yaml'", bank.module))),
         );
     }
-    let mut ids = HashSet::new();
+    // Each id with where it first appears, so a repeat names both places.
+    let mut ids: HashMap<String, Loc> = HashMap::new();
     if let Some(list) = sink.tree.and_then(|t| t.get("exercises")) {
         for item in list.items() {
-            if let Some(id) = item.get("id").and_then(Node::scalar_text)
-                && !ids.insert(id.clone())
-            {
-                let loc = item.get("id").map(|n| n.loc);
-                sink.error(
-                    loc,
-                    format!("exercise id '{id}' is used twice"),
-                    Some("give each exercise its own id".into()),
-                );
+            let Some(node) = item.get("id") else { continue };
+            let Some(id) = node.scalar_text() else {
+                continue;
+            };
+            match ids.get(&id) {
+                Some(first) => {
+                    let message = format!(
+                        "exercise id '{id}' is used twice; it first appears at line {}, column {}",
+                        first.line, first.col
+                    );
+                    sink.error(
+                        Some(node.loc),
+                        message,
+                        Some("give each exercise its own id".into()),
+                    );
+                }
+                None => {
+                    ids.insert(id, node.loc);
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Checks of one module file: ids, texts, references to exercises, modules and Markdown,
 //! labs, the exam's arithmetic, and prerequisite cycles across modules.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::super::diagnostic::{Diagnostic, did_you_mean};
 use super::super::load::{DocSource, ModuleInput, read_markdown};
@@ -25,7 +25,10 @@ pub(super) fn check_module(
             loc,
             format!(
                 "module id '{}' differs from its folder name '{}'",
-                module.id, source.folder
+                module.id,
+                // Shown with its invisible characters spelled out: sanitized, a folder named
+                // "m" + an escape sequence would read as 'm', the same as the id.
+                source.folder.escape_debug()
             ),
             Some(format!(
                 "rename the folder to 'modules/{}/' or change the id",
@@ -71,17 +74,24 @@ pub(super) fn check_module(
         }
     }
 
-    let mut block_ids = HashSet::new();
+    // Each block id with the index of the block that has it first.
+    let mut block_ids: HashMap<&str, usize> = HashMap::new();
     for (index, block) in module.blocks.iter().enumerate() {
         let here = |key: &'static str| [Seg::Key("blocks"), Seg::Index(index), Seg::Key(key)];
         check_id(sink, &block.id, &here("id"), "block");
-        if !block_ids.insert(block.id.as_str()) {
+        if let Some(&first) = block_ids.get(block.id.as_str()) {
             let loc = sink.at(&here("id"));
-            sink.error(
-                loc,
-                format!("block id '{}' is used twice", block.id),
-                Some("give each block its own id".into()),
-            );
+            let first = sink.at(&[Seg::Key("blocks"), Seg::Index(first), Seg::Key("id")]);
+            let message = match first {
+                Some(first) => format!(
+                    "block id '{}' is used twice; it first appears at line {}, column {}",
+                    block.id, first.line, first.col
+                ),
+                None => format!("block id '{}' is used twice", block.id),
+            };
+            sink.error(loc, message, Some("give each block its own id".into()));
+        } else {
+            block_ids.insert(&block.id, index);
         }
         if !(1..=120).contains(&block.minutes) {
             let loc = sink.at(&here("minutes"));
@@ -325,13 +335,15 @@ pub(super) fn read_docs(
     docs: &DocSource,
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let mut names: Vec<(String, Vec<Seg>)> = module
+    // Each file with the field that names it, in an author's words, and where that is.
+    let mut names: Vec<(String, String, Vec<Seg>)> = module
         .blocks
         .iter()
         .enumerate()
         .map(|(i, b)| {
             (
                 b.concept.clone(),
+                format!("the concept of block '{}'", b.id),
                 vec![Seg::Key("blocks"), Seg::Index(i), Seg::Key("concept")],
             )
         })
@@ -339,10 +351,11 @@ pub(super) fn read_docs(
     if let Some(integration) = &module.integration {
         names.push((
             integration.brief.clone(),
+            "the integration brief".to_owned(),
             vec![Seg::Key("integration"), Seg::Key("brief")],
         ));
     }
-    for (name, at) in names {
+    for (name, field, at) in names {
         if files.contains_key(&name) {
             continue;
         }
@@ -350,12 +363,23 @@ pub(super) fn read_docs(
             Ok(text) => {
                 files.insert(name, text);
             }
-            Err(message) => {
+            Err(problem) => {
                 let loc = sink.at(&at);
+                let hint = if problem.contains("levels deep") {
+                    "flatten the Markdown's lists and quotes"
+                } else if problem.contains("UTF-8") {
+                    "save the Markdown file as UTF-8"
+                } else if problem.contains("regular file") {
+                    "make it a plain text file"
+                } else if problem.contains("limit") {
+                    "split the Markdown file into smaller ones"
+                } else {
+                    "Markdown files live in the module's folder, next to module.yaml"
+                };
                 sink.error(
                     loc,
-                    message,
-                    Some("Markdown files live in the module's folder, next to module.yaml".into()),
+                    format!("Markdown file '{name}' ({field}): {problem}"),
+                    Some(hint.into()),
                 );
             }
         }

@@ -99,6 +99,11 @@ pub(super) fn push_problem(sink: &mut Sink, problem: Problem) {
         ProblemKind::Syntax(message) => {
             let hint = if message.starts_with("duplicate key") {
                 "each key may appear once in a mapping; remove or merge the other one"
+            } else if message.starts_with("control character") {
+                "delete it: content cannot drive the terminal (an escape written as '\\e' in \
+                 quotes is removed when the file is loaded)"
+            } else if message.contains("levels deep") {
+                "content files nest a few levels; flatten the structure"
             } else if message.contains("budget") {
                 "content files are small documents; expand the aliases by hand"
             } else {

@@ -116,6 +116,57 @@ pub(super) fn parse(text: &str) -> Option<Node> {
     root
 }
 
+/// Where the key duplicated at `dup` first appears in the same mapping (for the full path's
+/// "duplicate key" message, which names only the second). Only plain scalar keys are
+/// compared, as text; `None` when the event stream does not show the duplicate.
+pub(super) fn first_of_duplicate(text: &str, dup: Loc) -> Option<Loc> {
+    // Per open collection: for a mapping, its keys so far and whether a key is pending.
+    enum Frame {
+        Seq,
+        Map(Vec<(String, Loc)>, bool),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut options = Options::default();
+    options.set_emit_comments(false);
+    for event in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = event.ok()?;
+        let loc = Loc {
+            line: u32::try_from(span.start.line()).ok()?,
+            col: u32::try_from(span.start.col() + 1).ok()?,
+        };
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map(keys, false)) = stack.last_mut() {
+                    if loc.line == dup.line
+                        && let Some((_, first)) = keys.iter().find(|(k, _)| *k == value)
+                    {
+                        return Some(*first);
+                    }
+                    keys.push((value.into_owned(), loc));
+                }
+            }
+            Event::SequenceStart(..) => {
+                stack.push(Frame::Seq);
+                continue;
+            }
+            Event::MappingStart(..) => {
+                stack.push(Frame::Map(Vec::new(), false));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+            }
+            Event::Alias(..) => {}
+            _ => continue,
+        }
+        // A node ended: in a mapping, a key is followed by its value and a value by a key.
+        if let Some(Frame::Map(_, pending)) = stack.last_mut() {
+            *pending = !*pending;
+        }
+    }
+    None
+}
+
 fn new_node(next_id: &mut u32, span: &Span, value: Value) -> Option<Node> {
     let id = *next_id;
     if id as usize >= FAST_MAX_NODES {
