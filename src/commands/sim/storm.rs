@@ -491,8 +491,9 @@ fn load_report(
         return Ok(text);
     }
     let mut text = format!(
-        "load over time: {} clients, {}; write calls per {}, {}\n\n",
+        "load over time: {} client{}, {}; write calls per {}, {}\n\n",
         describe_clients(clients),
+        if clients == [1] { "" } else { "s" },
         describe_runs(seed, 1),
         format_duration(window.bucket()),
         window.describe(),

@@ -66,10 +66,20 @@ struct Load {
     window: Window,
     /// Whether no-backoff's line is drawn; see [`StormChart::with_load`].
     show_no_backoff: bool,
-    /// Per strategy shown: its position (for its colour), and (bucket start in ms, calls).
-    lines: Vec<(usize, Strategy, Vec<(f64, f64)>)>,
+    /// One per strategy shown, in drawing order.
+    lines: Vec<LoadLine>,
     /// The y axis's top: the most calls in one bucket among the lines shown.
     top: f64,
+}
+
+/// One strategy's line in the load view.
+#[derive(Debug, Clone, PartialEq)]
+struct LoadLine {
+    /// The strategy's position among all (its colour, the same as its bar's).
+    index: usize,
+    strategy: Strategy,
+    /// (bucket start in ms, write calls).
+    points: Vec<(f64, f64)>,
 }
 
 impl Load {
@@ -98,18 +108,19 @@ impl Load {
             .into_iter()
             .enumerate()
             .filter(|(_, (strategy, _))| self.show_no_backoff || *strategy != Strategy::NoBackoff)
-            .map(|(i, (strategy, counts))| {
-                let line = counts
+            .map(|(index, (strategy, counts))| LoadLine {
+                index,
+                strategy,
+                points: counts
                     .iter()
                     .enumerate()
                     .map(|(b, &n)| (start + b as f64 * ms, n as f64))
-                    .collect();
-                (i, strategy, line)
+                    .collect(),
             })
             .collect();
         // Later lines draw over earlier ones: exponential's bursts on top, where they are
         // seen whole; no-backoff, when shown, underneath everything.
-        self.lines.sort_by_key(|(_, strategy, _)| match strategy {
+        self.lines.sort_by_key(|line| match line.strategy {
             Strategy::NoBackoff => 0,
             Strategy::Exponential => 2,
             _ => 1,
@@ -117,7 +128,7 @@ impl Load {
         self.top = self
             .lines
             .iter()
-            .flat_map(|(_, _, line)| line.iter().map(|p| p.1))
+            .flat_map(|line| line.points.iter().map(|p| p.1))
             .fold(1.0, f64::max);
     }
 
@@ -213,7 +224,7 @@ impl StormChart {
         let datasets = load
             .lines
             .iter()
-            .map(|(i, strategy, line)| self.dataset(*i, *strategy).data(line))
+            .map(|line| self.dataset(line.index, line.strategy).data(&line.points))
             .collect();
         let window = &load.window;
         let (start, end) = (window.start(), window.end());
