@@ -4,6 +4,10 @@
 //! (write calls per bucket, one line per strategy; `+`/`-` zoom, arrows pan, `n` shows
 //! no-backoff). `q` quits. The results are computed before the screen opens; it only draws.
 
+pub mod load;
+
+pub use load::{LoadTimeline, LoadView, Window, load_resolution};
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
@@ -27,10 +31,6 @@ const COLOURS: [Color; 6] = [
     Color::Yellow,
     Color::Cyan,
 ];
-
-pub mod load;
-
-pub use load::{LoadTimeline, LoadView, Window, load_resolution};
 
 /// One row of results as the chart needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,9 +132,10 @@ impl Load {
             .fold(1.0, f64::max);
     }
 
+    /// Whether `n` means anything: no-backoff is compared with other strategies.
     fn has_no_backoff_to_toggle(&self) -> bool {
-        let mut strategies = self.timeline.strategies();
-        strategies.any(|s| s == Strategy::NoBackoff) && self.timeline.strategies().count() > 1
+        let strategies = || self.timeline.strategies();
+        strategies().any(|s| s == Strategy::NoBackoff) && strategies().count() > 1
     }
 }
 
@@ -144,9 +145,9 @@ pub enum Msg {
     Quit,
     /// Switch between the bar charts and the load over time.
     ToggleLoad,
-    /// Load view: half the window (finer buckets).
+    /// Load view: the next narrower window (steps of 1, 2, 5), in finer buckets.
     ZoomIn,
-    /// Load view: twice the window.
+    /// Load view: the next wider window, up to the whole run.
     ZoomOut,
     /// Load view: half a window earlier.
     Earlier,
@@ -231,7 +232,8 @@ impl StormChart {
         let (from, to) = (start.as_secs_f64() * 1e3, end.as_secs_f64() * 1e3);
         let middle = start + (end - start) / 2;
         let title = format!(
-            "write calls per {}, {} (run {})",
+            // The run's span ends with its last write (its bucket's end).
+            "write calls per {}, {} of {}",
             format_duration(window.bucket()),
             window.describe(),
             format_duration(load.timeline.span())
