@@ -1,5 +1,6 @@
 //! Benchmarks (sim charts): a redraw of each `sim backoff` / `sim storm` chart view after a
 //! key (update + draw into a 120x40 TestBackend) against the 16 ms per key budget (DESIGN §7).
+//! The load view's key re-buckets the run (zoom out and back in) before drawing.
 
 use std::hint::black_box;
 use std::num::NonZeroUsize;
@@ -10,7 +11,9 @@ use patterns::engine::storm::Strategy;
 use patterns::engine::storm::contention::{self, ContentionConfig};
 use patterns::ui::tui::event::App;
 use patterns::ui::tui::screens::backoff_chart::{BackoffChart, Msg};
-use patterns::ui::tui::screens::storm_chart::{StormChart, StormPoint};
+use patterns::ui::tui::screens::storm_chart::{
+    LoadTimeline, Msg as StormMsg, StormChart, StormPoint, load_resolution,
+};
 use patterns::ui::tui::theme::{ColorMode, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -86,5 +89,53 @@ fn bench_charts(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_charts);
+/// One run at 100 clients (seed 1) with its load at 1 ms resolution, load view on.
+fn storm_load() -> StormChart {
+    let configs: Vec<ContentionConfig> = Strategy::COMPARISON
+        .iter()
+        .map(|&s| ContentionConfig::published(100, s))
+        .collect();
+    let slowest = configs
+        .iter()
+        .map(|c| contention::simulate(c, 1).completion)
+        .max()
+        .unwrap_or_default();
+    let resolution = load_resolution(slowest);
+    let load = configs
+        .iter()
+        .map(|c| {
+            (
+                c.strategy,
+                contention::simulate_with_load(c, 1, resolution).1,
+            )
+        })
+        .collect();
+    let mut chart = storm(&[100]).with_load(LoadTimeline::new(resolution, load));
+    chart.update(StormMsg::ToggleLoad);
+    // No-backoff shown too: the heaviest view.
+    chart.update(StormMsg::ToggleNoBackoff);
+    chart
+}
+
+fn bench_load(c: &mut Criterion) {
+    let mut chart = storm_load();
+    let mut terminal = terminal();
+    let mut wider = true;
+    c.bench_function("storm_load_key_120x40", |b| {
+        b.iter(|| {
+            let msg = if wider {
+                StormMsg::ZoomOut
+            } else {
+                StormMsg::ZoomIn
+            };
+            wider = !wider;
+            chart.update(msg);
+            terminal
+                .draw(|frame| black_box(&chart).render(frame))
+                .expect("draw");
+        });
+    });
+}
+
+criterion_group!(benches, bench_charts, bench_load);
 criterion_main!(benches);

@@ -330,6 +330,13 @@ pub struct SimStormArgs {
     /// Also write the chart as a standalone SVG file.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
+    /// Contention, one run and one client count: report the load over time instead of the
+    /// totals, write calls per time bucket and strategy over the window where most calls
+    /// land (the chart's first load view). Applies to the table, '--csv'
+    /// (strategy,bucket_start_ms,bucket_end_ms,calls), '--json' and '--svg'; on a terminal
+    /// the chart opens on it.
+    #[arg(long, conflicts_with = "sweep")]
+    pub load: bool,
 }
 
 const ABOUT: &str = "\

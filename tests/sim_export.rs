@@ -73,6 +73,72 @@ fn storm_outage_csv() {
 }
 
 #[test]
+fn storm_load_csv() {
+    // Exponential alone: its bursts are the rows with calls between runs of zeros.
+    insta::assert_snapshot!(stdout(&[
+        "sim",
+        "storm",
+        "--jitter",
+        "none",
+        "--clients",
+        "10",
+        "--load",
+        "--csv"
+    ]));
+}
+
+#[test]
+fn storm_load_csv_has_the_same_buckets_for_every_strategy() {
+    let text = stdout(&[
+        "sim",
+        "storm",
+        "--jitter",
+        "all",
+        "--clients",
+        "30",
+        "--load",
+        "--csv",
+    ]);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("strategy,bucket_start_ms,bucket_end_ms,calls")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    let of = |strategy: &str| -> Vec<Vec<&str>> {
+        rows.iter().filter(|r| r[0] == strategy).cloned().collect()
+    };
+    let first = of("no-backoff");
+    assert!(first.len() >= 100, "{text}");
+    assert_eq!(rows.len(), 5 * first.len(), "{text}");
+    for strategy in STRATEGIES {
+        let these = of(strategy);
+        let bounds = |r: &Vec<&str>| (r[1].to_owned(), r[2].to_owned());
+        assert_eq!(
+            these.iter().map(bounds).collect::<Vec<_>>(),
+            first.iter().map(bounds).collect::<Vec<_>>(),
+            "{strategy}"
+        );
+        // Contiguous buckets from zero, of one width at most 50 ms.
+        let ms = |cell: &str| cell.parse::<f64>().expect("milliseconds");
+        assert_eq!(these[0][1], "0");
+        for pair in these.windows(2) {
+            assert_eq!(pair[0][2], pair[1][1], "{strategy}");
+        }
+        let width = ms(these[0][2]) - ms(these[0][1]);
+        assert!(width > 0.0 && width <= 50.0, "{width}");
+        let calls: u64 = these
+            .iter()
+            .map(|r| r[3].parse::<u64>().expect("calls"))
+            .sum();
+        assert!(
+            calls >= 30,
+            "every client writes at least once: {strategy} {calls}"
+        );
+    }
+}
+
+#[test]
 fn csv_and_json_conflict() {
     cargo_bin_cmd!("patterns")
         .args(["sim", "storm", "--csv", "--json"])
@@ -249,6 +315,41 @@ fn outage_svg_has_one_series_per_strategy() {
         &file,
     );
     assert_eq!(series(&elements), STRATEGIES);
+}
+
+#[test]
+fn storm_load_svg_has_one_line_per_strategy() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("load.svg");
+    let elements = svg(
+        &[
+            "sim",
+            "storm",
+            "--jitter",
+            "all",
+            "--clients",
+            "50",
+            "--load",
+            "--csv",
+        ],
+        &file,
+    );
+    assert_eq!(series(&elements), STRATEGIES);
+    let lines: Vec<&Vec<(String, String)>> = elements
+        .iter()
+        .filter(|e| e.0 == "polyline")
+        .map(|e| &e.1)
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for attrs in lines {
+        let points = attrs
+            .iter()
+            .find(|(k, _)| k == "points")
+            .map(|(_, v)| v.split(' ').count());
+        assert!(points >= Some(100), "a point per bucket: {points:?}");
+    }
+    let text = std::fs::read_to_string(&file).expect("the file");
+    assert!(text.contains("write calls per "), "{text}");
 }
 
 #[test]

@@ -238,3 +238,50 @@ fn bad_values_exit_2_and_name_the_value() {
         }
     }
 }
+
+#[test]
+fn load_reports_one_run_over_time() {
+    let out = json(&["--jitter", "all", "--clients", "40", "--load"]);
+    assert_eq!(out["scenario"], "contention");
+    let bucket = out["bucket_ms"].as_f64().unwrap();
+    assert!(bucket > 0.0 && bucket <= 50.0, "{out}");
+    assert_eq!(out["from_ms"], 0.0);
+    let totals = json(&["--jitter", "all", "--clients", "40"]);
+    let load = out["load"].as_array().unwrap();
+    assert_eq!(load.len(), 5);
+    for (series, result) in load.iter().zip(totals["results"].as_array().unwrap()) {
+        assert_eq!(series["strategy"], result["strategy"]);
+        let calls = series["calls"].as_array().unwrap();
+        let buckets = (out["to_ms"].as_f64().unwrap() / bucket).round() as usize;
+        assert_eq!(calls.len(), buckets);
+        let shown: f64 = calls.iter().map(|n| n.as_f64().unwrap()).sum();
+        // The window shows part of the run: never more calls than it made.
+        assert!(shown <= result["calls"].as_f64().unwrap(), "{series}");
+    }
+    let table = stdout(&["--jitter", "full", "--clients", "40", "--load"]);
+    assert!(table.starts_with("load over time: 40 clients, 1 run (seed 1); write calls per "));
+    assert!(table.contains(" from  full"), "{table}");
+}
+
+#[test]
+fn load_takes_one_contention_run() {
+    for (args, message) in [
+        (&["--load", "--runs", "3"][..], "'--runs 3'"),
+        (
+            &["--load", "--scenario", "outage"][..],
+            "'--load' applies to '--scenario contention' only",
+        ),
+    ] {
+        cargo_bin_cmd!("patterns")
+            .args(["sim", "storm"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    cargo_bin_cmd!("patterns")
+        .args(["sim", "storm", "--load", "--sweep", "10..20/10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sweep"));
+}

@@ -11,7 +11,7 @@ use patterns::ui::tui::event::{App, Event};
 use patterns::ui::tui::screens::backoff_chart::{BackoffChart, Msg};
 use patterns::ui::tui::screens::progress::{Poll, Progress, Report};
 use patterns::ui::tui::screens::storm_chart::{
-    Msg as StormMsg, Quit, StormChart, StormPoint, load_bucket,
+    LoadTimeline, Msg as StormMsg, Quit, StormChart, StormPoint, load_resolution,
 };
 use patterns::ui::tui::theme::{ColorMode, Theme};
 use ratatui::Terminal;
@@ -43,6 +43,10 @@ fn key(code: KeyCode) -> Event {
 }
 
 fn storm(clients: &[u32]) -> StormChart {
+    storm_with(clients, theme())
+}
+
+fn storm_with(clients: &[u32], theme: Theme) -> StormChart {
     let configs: Vec<ContentionConfig> = clients
         .iter()
         .flat_map(|&n| {
@@ -60,7 +64,7 @@ fn storm(clients: &[u32]) -> StormChart {
             time_ms: r.completion_ms,
         })
         .collect();
-    StormChart::new("sim storm · contention", "completion", points, theme())
+    StormChart::new("sim storm · contention", "completion", points, theme)
 }
 
 #[test]
@@ -128,26 +132,46 @@ fn storm_bars_120x40() {
     insta::assert_snapshot!(draw(&storm(&[50]), 120, 40).backend());
 }
 
-/// One run at 100 clients (seed 1) with its load over time, bucketed as the command does
-/// (about 100 buckets over the slowest completion), load view on.
-fn storm_load() -> StormChart {
+/// One run at 100 clients (seed 1) with its load over time, counted as the command does
+/// (1 ms resolution), load view on: the default window, where most calls land.
+fn storm_load_with(theme: Theme) -> StormChart {
     let slowest = Strategy::COMPARISON
         .iter()
         .map(|&s| contention::simulate(&ContentionConfig::published(100, s), 1).completion)
         .max()
         .unwrap_or(Duration::ZERO);
-    let bucket = load_bucket(slowest);
+    let resolution = load_resolution(slowest);
     let load = Strategy::COMPARISON
         .iter()
         .map(|&s| {
             let config = ContentionConfig::published(100, s);
-            (s, contention::simulate_with_load(&config, 1, bucket).1)
+            (s, contention::simulate_with_load(&config, 1, resolution).1)
         })
         .collect();
-    let mut chart = storm(&[100]).with_load(bucket, load);
+    let mut chart = storm_with(&[100], theme).with_load(LoadTimeline::new(resolution, load));
     let msg = chart.message(&key(KeyCode::Char('l'))).expect("l toggles");
     assert_eq!(chart.update(msg), None);
     chart
+}
+
+fn storm_load() -> StormChart {
+    storm_load_with(theme())
+}
+
+fn press(chart: &mut StormChart, code: KeyCode) {
+    let msg = chart.message(&key(code)).expect("a load view key");
+    assert_eq!(chart.update(msg), None);
+}
+
+/// The text of a drawn screen, one line per row.
+fn text(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content
+        .chunks(width)
+        .map(|row| row.iter().map(|cell| cell.symbol()).collect())
+        .collect()
 }
 
 #[test]
@@ -161,12 +185,118 @@ fn storm_load_120x40() {
 }
 
 #[test]
+fn storm_load_shows_exponential_bursts_between_quiet_gaps() {
+    // In the default window, exponential's column (█ under NO_COLOR) rises in separate
+    // bursts: between them its line lies on the floor. Count the bursts along the row
+    // a third of the way up the plot.
+    let terminal = draw(&storm_load(), 120, 40);
+    let rows = text(&terminal);
+    let floor = rows
+        .iter()
+        .rposition(|row| row.contains('└'))
+        .expect("the x axis");
+    let row: Vec<char> = rows[floor - (floor - 2) / 3].chars().collect();
+    let bursts = row
+        .windows(2)
+        .filter(|pair| pair[0] != '█' && pair[1] == '█')
+        .count();
+    assert!(
+        bursts >= 6,
+        "{bursts} bursts in {:?}",
+        row.iter().collect::<String>()
+    );
+}
+
+#[test]
+fn storm_load_keys_zoom_pan_and_show_no_backoff() {
+    let mut chart = storm_load();
+    let first = format!("{:?}", draw(&chart, 120, 40).backend());
+    assert!(first.contains("write calls per 10ms, 0s to 2s"), "{first}");
+    assert!(first.contains("n show no-backoff"), "{first}");
+    assert!(
+        !first.contains("• no-backoff"),
+        "hidden from the legend: {first}"
+    );
+    press(&mut chart, KeyCode::Char('+'));
+    let zoomed = format!("{:?}", draw(&chart, 120, 40).backend());
+    assert!(zoomed.contains("write calls per 5ms, 0s to 1s"), "{zoomed}");
+    press(&mut chart, KeyCode::Right);
+    let panned = format!("{:?}", draw(&chart, 120, 40).backend());
+    assert!(panned.contains("500ms to 1.5s"), "{panned}");
+    press(&mut chart, KeyCode::Left);
+    press(&mut chart, KeyCode::Left);
+    assert_eq!(format!("{:?}", draw(&chart, 120, 40).backend()), zoomed);
+    for _ in 0..3 {
+        press(&mut chart, KeyCode::Char('-'));
+    }
+    let wide = format!("{:?}", draw(&chart, 120, 40).backend());
+    assert!(wide.contains("write calls per 50ms, 0s to 10s"), "{wide}");
+    press(&mut chart, KeyCode::Char('n'));
+    let all = format!("{:?}", draw(&chart, 120, 40).backend());
+    assert!(all.contains("• no-backoff"), "{all}");
+    assert!(all.contains("n hide no-backoff"), "{all}");
+}
+
+#[test]
+fn storm_load_keys_do_nothing_on_the_bars() {
+    let mut chart = storm_load();
+    press(&mut chart, KeyCode::Char('l'));
+    for code in [KeyCode::Char('+'), KeyCode::Left, KeyCode::Char('n')] {
+        assert_eq!(chart.message(&key(code)), None, "{code:?}");
+    }
+}
+
+/// The legend entries of a drawn chart: the boxed cells holding a strategy's name, alone or
+/// after a one-character symbol and a space.
+fn legend(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let names = Strategy::COMPARISON.map(Strategy::name);
+    text(terminal)
+        .iter()
+        .flat_map(|row| row.split('│').map(str::trim).collect::<Vec<_>>())
+        .filter(|cell| {
+            names.iter().any(|name| {
+                cell.strip_suffix(name)
+                    .is_some_and(|symbol| symbol.is_empty() || symbol.chars().count() == 2)
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn no_color_legends_show_each_line_marker() {
+    // Under NO_COLOR the lines differ only by marker: the legend shows it beside the name.
+    let sweep = legend(&draw(&storm(&[10, 30, 50, 70]), 80, 24));
+    let mut chart = storm_load();
+    press(&mut chart, KeyCode::Char('n'));
+    let load = legend(&draw(&chart, 120, 40));
+    insta::assert_snapshot!(
+        "storm_no_color_legends",
+        format!("sweep:\n{}\n\nload:\n{}", sweep.join("\n"), load.join("\n"))
+    );
+    let symbols = |entries: &[String]| {
+        let mut firsts: Vec<char> = entries.iter().filter_map(|e| e.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        firsts.len()
+    };
+    assert_eq!((symbols(&sweep), symbols(&load)), (5, 5), "one symbol each");
+    // In colour, the lines are told apart by colour and the legend is names only.
+    let colour = legend(&draw(
+        &storm_load_with(Theme::new(ColorMode::Color)),
+        120,
+        40,
+    ));
+    assert_eq!(colour, ["equal", "full", "decorrelated", "exponential"]);
+}
+
+#[test]
 fn storm_l_toggles_the_load_view_only_when_there_is_one() {
     let without = storm(&[50]);
     assert_eq!(without.message(&key(KeyCode::Char('l'))), None);
     let mut chart = storm_load();
     let load_view = format!("{:?}", draw(&chart, 80, 24).backend());
-    assert!(load_view.contains("write calls per 642ms"), "{load_view}");
+    assert!(load_view.contains("write calls per 10ms"), "{load_view}");
     assert!(load_view.contains("l bars"));
     assert_eq!(
         chart.message(&key(KeyCode::Char('l'))),

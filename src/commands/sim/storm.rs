@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::backoff::{backoff_config, table};
-use super::csv::{csv, number};
+use super::csv::{csv, millis, number};
 use super::svg::{self, Bars, Mark, Plot, Series};
 use crate::cli::{Global, ScenarioArg, SimStormArgs, StormJitterArg};
 use crate::commands::{Outcome, UsageError, print};
@@ -19,7 +19,9 @@ use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
 use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
-use crate::ui::tui::screens::storm_chart::{StormChart, StormPoint, load_bucket};
+use crate::ui::tui::screens::storm_chart::{
+    LoadTimeline, LoadView, StormChart, StormPoint, load_resolution,
+};
 use crate::ui::tui::{Theme, Tui};
 
 /// Most clients one row may simulate (no backoff costs clients² calls).
@@ -123,6 +125,13 @@ fn run_contention(
     charts: bool,
 ) -> miette::Result<String> {
     reject_outage_flags(args)?;
+    if args.load && args.runs != 1 {
+        return Err(UsageError::new(format!(
+            "'--load' shows one run (seed {}); '--runs {}' asks for means: drop it",
+            args.backoff.seed, args.runs
+        ))
+        .into());
+    }
     let backoff = backoff_config(&args.backoff, &BackoffConfig::contention(Jitter::None))?;
     let mut configs = Vec::with_capacity(clients.len() * strategies.len());
     for &n in clients {
@@ -142,12 +151,23 @@ fn run_contention(
         Ok::<_, std::convert::Infallible>(contention::simulate_many(some, args.runs, seed, threads))
     })?
     .unwrap_or_else(|never| match never {});
+    // One run's load over time: for `--load`, and for the chart's `l` view.
+    let timeline = (args.load || (charts && args.runs == 1 && clients.len() == 1))
+        .then(|| load_timeline(&configs, seed));
+    let load = timeline
+        .as_ref()
+        .filter(|_| args.load)
+        .map(|timeline| timeline.view(&timeline.default_window()));
     if let Some(path) = &args.svg {
         let points: Vec<Point> = results
             .iter()
             .map(|r| (r.strategy, r.clients, r.calls, r.completion_ms))
             .collect();
-        svg::write(path, &chart("contention", &points))?;
+        let svg = match &load {
+            Some(view) => load_svg(view, clients),
+            None => chart("contention", &points),
+        };
+        svg::write(path, &svg)?;
     }
     if charts {
         let points = results
@@ -165,10 +185,16 @@ fn run_contention(
             describe_runs(seed, args.runs)
         );
         let mut chart = StormChart::new(title, "completion", points, Theme::from_env());
-        if args.runs == 1 && clients.len() == 1 {
-            chart = with_load(chart, &configs, seed);
+        if let Some(timeline) = timeline {
+            chart = chart.with_load(timeline);
+        }
+        if args.load {
+            chart = chart.showing_load();
         }
         super::show(&mut chart)?;
+    }
+    if let Some(view) = &load {
+        return load_report(view, args, clients, seed);
     }
     if args.csv {
         let rows: Vec<Vec<String>> = results
@@ -236,6 +262,9 @@ fn run_outage(
     threads: NonZeroUsize,
     charts: bool,
 ) -> miette::Result<String> {
+    if args.load {
+        return Err(UsageError::new("'--load' applies to '--scenario contention' only").into());
+    }
     let breaker = args
         .breaker
         .as_deref()
@@ -397,28 +426,147 @@ fn run_outage(
     Ok(text)
 }
 
-/// Ctrl-C during the progress bar: the terminal is restored and nothing is printed.
 /// One run per config (seed `seed`, the run the chart's bars show) again, with write calls
-/// per bucket: whole milliseconds, about 100 buckets over the slowest completion.
-fn with_load(chart: StormChart, configs: &[ContentionConfig], seed: u64) -> StormChart {
+/// counted per resolution bucket (1 ms for runs under a few minutes).
+fn load_timeline(configs: &[ContentionConfig], seed: u64) -> LoadTimeline {
     let slowest = configs
         .iter()
         .map(|config| contention::simulate(config, seed).completion)
         .max()
         .unwrap_or_default();
-    let bucket = load_bucket(slowest);
-    let load = configs
+    let resolution = load_resolution(slowest);
+    let series = configs
         .iter()
         .map(|config| {
-            let (_, load) = contention::simulate_with_load(config, seed, bucket);
+            let (_, load) = contention::simulate_with_load(config, seed, resolution);
             (config.strategy, load)
         })
         .collect();
-    chart.with_load(bucket, load)
+    LoadTimeline::new(resolution, series)
+}
+
+/// `--load` as a table, CSV or JSON: the default view's calls per bucket and strategy.
+fn load_report(
+    view: &LoadView,
+    args: &SimStormArgs,
+    clients: &[u32],
+    seed: u64,
+) -> miette::Result<String> {
+    let window = &view.window;
+    if args.csv {
+        let mut rows = Vec::new();
+        for (strategy, counts) in &view.series {
+            for (i, calls) in (0..).zip(counts) {
+                let (start, end) = window.bucket_bounds(i);
+                rows.push(vec![
+                    strategy.name().to_owned(),
+                    millis(start),
+                    millis(end),
+                    calls.to_string(),
+                ]);
+            }
+        }
+        let headers = ["strategy", "bucket_start_ms", "bucket_end_ms", "calls"];
+        return Ok(csv(&headers, &rows));
+    }
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&LoadReport {
+            scenario: "contention",
+            seed,
+            clients: clients.first().copied().unwrap_or(0),
+            bucket_ms: window.bucket().as_secs_f64() * 1e3,
+            from_ms: window.start().as_secs_f64() * 1e3,
+            to_ms: window.end().as_secs_f64() * 1e3,
+            load: view
+                .series
+                .iter()
+                .map(|(strategy, calls)| LoadSeries {
+                    strategy: *strategy,
+                    calls: calls.clone(),
+                })
+                .collect(),
+        })
+        .map_err(|e| miette::miette!("Failed to write JSON: {e}"))?;
+        text.push('\n');
+        return Ok(text);
+    }
+    let mut text = format!(
+        "load over time: {} client{}, {}; write calls per {}, {}\n\n",
+        describe_clients(clients),
+        if clients == [1] { "" } else { "s" },
+        describe_runs(seed, 1),
+        format_duration(window.bucket()),
+        window.describe(),
+    );
+    let mut headers = vec!["from"];
+    headers.extend(view.series.iter().map(|(strategy, _)| strategy.name()));
+    let rows: Vec<Vec<String>> = (0..window.buckets())
+        .map(|i| {
+            let mut row = vec![format_duration(window.bucket_bounds(i).0)];
+            for (_, counts) in &view.series {
+                let calls = usize::try_from(i).ok().and_then(|i| counts.get(i));
+                row.push(calls.copied().unwrap_or(0).to_string());
+            }
+            row
+        })
+        .collect();
+    text += &table(&headers, &rows);
+    Ok(text)
+}
+
+/// `--load --svg`: one line per strategy, calls per bucket against time.
+fn load_svg(view: &LoadView, clients: &[u32]) -> String {
+    let window = &view.window;
+    let bucket = format_duration(window.bucket());
+    Plot {
+        title: format!(
+            "contention: {} clients, write calls per {bucket}, {}",
+            describe_clients(clients),
+            window.describe()
+        ),
+        x_label: "time (ms)".to_owned(),
+        y_label: format!("write calls per {bucket}"),
+        series: view
+            .series
+            .iter()
+            .map(|(strategy, counts)| Series {
+                name: strategy.name().to_owned(),
+                mark: Mark::Line(
+                    (0..)
+                        .zip(counts)
+                        .map(|(i, &calls)| {
+                            let start = window.bucket_bounds(i).0;
+                            (start.as_secs_f64() * 1e3, calls as f64)
+                        })
+                        .collect(),
+                ),
+            })
+            .collect(),
+    }
+    .render()
+}
+
+#[derive(Serialize)]
+struct LoadReport {
+    scenario: &'static str,
+    seed: u64,
+    clients: u32,
+    bucket_ms: f64,
+    from_ms: f64,
+    to_ms: f64,
+    load: Vec<LoadSeries>,
+}
+
+#[derive(Serialize)]
+struct LoadSeries {
+    strategy: Strategy,
+    /// Write calls per bucket, from `from_ms`.
+    calls: Vec<u64>,
 }
 
 /// Runs `simulate` over every configuration: on a terminal with more than one, one at a
-/// time behind the progress screen (Ctrl-C stops it); otherwise in one call.
+/// time behind the progress screen (Ctrl-C stops it: the terminal is restored and nothing
+/// is printed); otherwise in one call.
 fn simulate_all<C: Sync, T: Send, E: Send>(
     session: &mut Option<Tui>,
     scenario: &str,

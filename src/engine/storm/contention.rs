@@ -88,7 +88,8 @@ pub fn simulate(config: &ContentionConfig, seed: u64) -> ContentionRun {
 /// Runs `config` once with `seed`, like [`simulate`] (the same run), and also counts the
 /// write calls reaching the server per `bucket` of virtual time: entry i counts writes at
 /// [i·bucket, (i+1)·bucket). The counts sum to the run's `writes`. A zero `bucket` is taken
-/// as one nanosecond; pick a bucket sized to the run (e.g. completion / 100).
+/// as one nanosecond. There are completion / bucket entries: pick a bucket fine enough to
+/// resolve retries arriving together (1 ms) and coarse enough for the run's length.
 pub fn simulate_with_load(
     config: &ContentionConfig,
     seed: u64,

@@ -1,8 +1,12 @@
 //! `patterns sim storm` on a terminal: for one client count, bar charts of calls and of
 //! completion time per strategy; for a sweep, calls against client count, one line per
 //! strategy. For one run with a load timeline, `l` toggles the bars and the load over time
-//! (write calls per bucket, one line per strategy). `q` quits. The results are computed
-//! before the screen opens; it only draws.
+//! (write calls per bucket, one line per strategy; `+`/`-` zoom, arrows pan, `n` shows
+//! no-backoff). `q` quits. The results are computed before the screen opens; it only draws.
+
+pub mod load;
+
+pub use load::{LoadTimeline, LoadView, Window, load_resolution};
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -13,8 +17,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph,
 };
-
-use std::time::Duration;
 
 use crate::engine::duration::format_duration;
 use crate::engine::storm::Strategy;
@@ -28,14 +30,6 @@ const COLOURS: [Color; 6] = [
     Color::Magenta,
     Color::Yellow,
     Color::Cyan,
-];
-const MARKERS: [Marker; 6] = [
-    Marker::Dot,
-    Marker::Block,
-    Marker::Bar,
-    Marker::HalfBlock,
-    Marker::Braille,
-    Marker::Dot,
 ];
 
 /// One row of results as the chart needs it.
@@ -59,7 +53,7 @@ pub struct StormChart {
     strategies: Vec<Strategy>,
     /// Per strategy, (clients, calls) in client order: the sweep's lines.
     lines: Vec<Vec<(f64, f64)>>,
-    /// One run's load: the bucket, and per strategy (bucket start in ms, write calls).
+    /// One run's load over time, and the part of it shown.
     load: Option<Load>,
     /// Whether the load view is shown instead of the bars.
     show_load: bool,
@@ -68,8 +62,81 @@ pub struct StormChart {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Load {
-    bucket: Duration,
-    lines: Vec<(Strategy, Vec<(f64, f64)>)>,
+    timeline: LoadTimeline,
+    window: Window,
+    /// Whether no-backoff's line is drawn; see [`StormChart::with_load`].
+    show_no_backoff: bool,
+    /// One per strategy shown, in drawing order.
+    lines: Vec<LoadLine>,
+    /// The y axis's top: the most calls in one bucket among the lines shown.
+    top: f64,
+}
+
+/// One strategy's line in the load view.
+#[derive(Debug, Clone, PartialEq)]
+struct LoadLine {
+    /// The strategy's position among all (its colour, the same as its bar's).
+    index: usize,
+    strategy: Strategy,
+    /// (bucket start in ms, write calls).
+    points: Vec<(f64, f64)>,
+}
+
+impl Load {
+    fn new(timeline: LoadTimeline) -> Self {
+        let window = timeline.default_window();
+        // Shown at first only when it is the only line.
+        let show_no_backoff = timeline.strategies().all(|s| s == Strategy::NoBackoff);
+        let mut load = Self {
+            timeline,
+            window,
+            show_no_backoff,
+            lines: Vec::new(),
+            top: 1.0,
+        };
+        load.refresh();
+        load
+    }
+
+    /// Recomputes the lines for the current window (on a key, not on every draw).
+    fn refresh(&mut self) {
+        let view = self.timeline.view(&self.window);
+        let ms = view.window.bucket().as_secs_f64() * 1e3;
+        let start = view.window.start().as_secs_f64() * 1e3;
+        self.lines = view
+            .series
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (strategy, _))| self.show_no_backoff || *strategy != Strategy::NoBackoff)
+            .map(|(index, (strategy, counts))| LoadLine {
+                index,
+                strategy,
+                points: counts
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &n)| (start + b as f64 * ms, n as f64))
+                    .collect(),
+            })
+            .collect();
+        // Later lines draw over earlier ones: exponential's bursts on top, where they are
+        // seen whole; no-backoff, when shown, underneath everything.
+        self.lines.sort_by_key(|line| match line.strategy {
+            Strategy::NoBackoff => 0,
+            Strategy::Exponential => 2,
+            _ => 1,
+        });
+        self.top = self
+            .lines
+            .iter()
+            .flat_map(|line| line.points.iter().map(|p| p.1))
+            .fold(1.0, f64::max);
+    }
+
+    /// Whether `n` means anything: no-backoff is compared with other strategies.
+    fn has_no_backoff_to_toggle(&self) -> bool {
+        let strategies = || self.timeline.strategies();
+        strategies().any(|s| s == Strategy::NoBackoff) && strategies().count() > 1
+    }
 }
 
 /// What a key asks for.
@@ -78,6 +145,16 @@ pub enum Msg {
     Quit,
     /// Switch between the bar charts and the load over time.
     ToggleLoad,
+    /// Load view: the next narrower window (steps of 1, 2, 5), in finer buckets.
+    ZoomIn,
+    /// Load view: the next wider window, up to the whole run.
+    ZoomOut,
+    /// Load view: half a window earlier.
+    Earlier,
+    /// Load view: half a window later.
+    Later,
+    /// Load view: show or hide no-backoff's line.
+    ToggleNoBackoff,
 }
 
 /// The one effect: leave.
@@ -122,22 +199,25 @@ impl StormChart {
         }
     }
 
-    /// Adds one run's load over time: per strategy, write calls per `bucket` (as
-    /// `contention::simulate_with_load` returns them). Enables `l`.
-    pub fn with_load(mut self, bucket: Duration, load: Vec<(Strategy, Vec<u32>)>) -> Self {
-        let ms = bucket.as_secs_f64() * 1e3;
-        let lines = load
-            .into_iter()
-            .map(|(strategy, counts)| {
-                let line = counts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| (i as f64 * ms, f64::from(n)))
-                    .collect();
-                (strategy, line)
-            })
-            .collect();
-        self.load = Some(Load { bucket, lines });
+    /// Adds one run's load over time (see [`LoadTimeline`]); enables `l`. The view opens on
+    /// the default window (where most calls land, in fine buckets).
+    ///
+    /// No-backoff's line is hidden at first when other strategies are compared (`n` shows
+    /// it; the footer says so). Its clients never wait, so they go round every ~40 ms and,
+    /// in fine buckets, its line saws from zero to the top across the whole window and
+    /// covers what this view is for: exponential's periodic bursts against the jittered
+    /// strategies' steady trickle (its cost is what the bars show). A log y axis was the
+    /// other choice; it keeps every line but flattens exactly those bursts (30 calls
+    /// against 5 become 1.5 against 0.7 decades), and few learners read log axes at a
+    /// glance. The y axis is always set by the lines shown, within the window.
+    pub fn with_load(mut self, timeline: LoadTimeline) -> Self {
+        self.load = Some(Load::new(timeline));
+        self
+    }
+
+    /// Opens on the load view (`--load`), when there is one.
+    pub fn showing_load(mut self) -> Self {
+        self.show_load = self.load.is_some();
         self
     }
 
@@ -145,40 +225,27 @@ impl StormChart {
         let datasets = load
             .lines
             .iter()
-            .enumerate()
-            .map(|(i, (strategy, line))| {
-                let marker = match self.theme.mode {
-                    ColorMode::Color => Marker::Braille,
-                    ColorMode::NoColor => MARKERS[i % MARKERS.len()],
-                };
-                Dataset::default()
-                    .name(strategy.name())
-                    .marker(marker)
-                    .graph_type(GraphType::Line)
-                    .style(self.style(i))
-                    .data(line)
-            })
+            .map(|line| self.dataset(line.index, line.strategy).data(&line.points))
             .collect();
-        let end = load
-            .lines
-            .iter()
-            .filter_map(|(_, line)| line.last().map(|p| p.0))
-            .fold(0.0, f64::max);
-        let top = load
-            .lines
-            .iter()
-            .flat_map(|(_, line)| line.iter().map(|p| p.1))
-            .fold(1.0, f64::max);
-        let end_label = format_duration(Duration::from_secs_f64(end / 1e3));
-        let title = format!("write calls per {} over time", format_duration(load.bucket));
+        let window = &load.window;
+        let (start, end) = (window.start(), window.end());
+        let (from, to) = (start.as_secs_f64() * 1e3, end.as_secs_f64() * 1e3);
+        let middle = start + (end - start) / 2;
+        let title = format!(
+            // The run's span ends with its last write (its bucket's end).
+            "write calls per {}, {} of {}",
+            format_duration(window.bucket()),
+            window.describe(),
+            format_duration(load.timeline.span())
+        );
+        let top = load.top;
         Chart::new(datasets)
             .block(Block::bordered().title(title))
-            .x_axis(
-                Axis::default()
-                    .title("time")
-                    .bounds([0.0, end.max(1.0)])
-                    .labels(["0".to_owned(), end_label]),
-            )
+            .x_axis(Axis::default().title("time").bounds([from, to]).labels([
+                format_duration(start),
+                format_duration(middle),
+                format_duration(end),
+            ]))
             .y_axis(Axis::default().title("calls").bounds([0.0, top]).labels([
                 "0".to_owned(),
                 format!("{:.0}", top / 2.0),
@@ -186,6 +253,24 @@ impl StormChart {
             ]))
             .legend_position(Some(ratatui::widgets::LegendPosition::TopRight))
             .hidden_legend_constraints((Constraint::Percentage(50), Constraint::Percentage(60)))
+    }
+
+    /// A line's dataset: in colour, braille in the series' colour; under NO_COLOR, the
+    /// strategy's own marker, shown beside its name in the legend (the only way to tell
+    /// the lines apart without colour).
+    fn dataset(&self, index: usize, strategy: Strategy) -> Dataset<'static> {
+        let (marker, name) = match self.theme.mode {
+            ColorMode::Color => (Marker::Braille, strategy.name().to_owned()),
+            ColorMode::NoColor => {
+                let (marker, symbol) = mark(strategy);
+                (marker, format!("{symbol} {}", strategy.name()))
+            }
+        };
+        Dataset::default()
+            .name(name)
+            .marker(marker)
+            .graph_type(GraphType::Line)
+            .style(self.style(index))
     }
 
     fn is_sweep(&self) -> bool {
@@ -225,18 +310,7 @@ impl StormChart {
             .iter()
             .zip(&self.lines)
             .enumerate()
-            .map(|(i, (strategy, line))| {
-                let marker = match self.theme.mode {
-                    ColorMode::Color => Marker::Braille,
-                    ColorMode::NoColor => MARKERS[i % MARKERS.len()],
-                };
-                Dataset::default()
-                    .name(strategy.name())
-                    .marker(marker)
-                    .graph_type(GraphType::Line)
-                    .style(self.style(i))
-                    .data(line)
-            })
+            .map(|(i, (strategy, line))| self.dataset(i, *strategy).data(line))
             .collect();
         let clients = |pick: fn(f64, f64) -> f64, start: f64| {
             self.points
@@ -264,11 +338,18 @@ impl StormChart {
     }
 }
 
-/// The load view's bucket for a run whose slowest strategy completed at `slowest`: whole
-/// milliseconds, at least one, so the line has about 100 points (at most 100).
-pub fn load_bucket(slowest: Duration) -> Duration {
-    let ms = slowest.as_millis().div_ceil(100).max(1);
-    Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
+/// Under NO_COLOR, each strategy's marker and the symbol the legend shows for it: five
+/// textures a line can be told by (solid blocks for the clustering exponential, fine braille
+/// for full jitter, which spreads).
+fn mark(strategy: Strategy) -> (Marker, &'static str) {
+    match strategy {
+        Strategy::NoBackoff => (Marker::Dot, "•"),
+        Strategy::Exponential => (Marker::Block, "█"),
+        Strategy::Equal => (Marker::Bar, "▄"),
+        Strategy::Full => (Marker::Braille, "⠿"),
+        Strategy::Decorrelated => (Marker::Quadrant, "▚"),
+        Strategy::Proportional => (Marker::HalfBlock, "▀"),
+    }
 }
 
 /// Bar labels fit five columns.
@@ -280,6 +361,22 @@ fn short(strategy: Strategy) -> &'static str {
         Strategy::Full => "full",
         Strategy::Decorrelated => "decor",
         Strategy::Proportional => "prop",
+    }
+}
+
+impl StormChart {
+    /// The load view's keys, while it is shown.
+    fn load_message(&self, code: KeyCode) -> Option<Msg> {
+        let load = self.load.as_ref().filter(|_| self.show_load)?;
+        match code {
+            // `=` is `+` without shift on most layouts.
+            KeyCode::Char('+' | '=') => Some(Msg::ZoomIn),
+            KeyCode::Char('-') => Some(Msg::ZoomOut),
+            KeyCode::Left => Some(Msg::Earlier),
+            KeyCode::Right => Some(Msg::Later),
+            KeyCode::Char('n') if load.has_no_backoff_to_toggle() => Some(Msg::ToggleNoBackoff),
+            _ => None,
+        }
     }
 }
 
@@ -301,7 +398,7 @@ impl App for StormChart {
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Quit),
             KeyCode::Char('l') if self.load.is_some() => Some(Msg::ToggleLoad),
-            _ => None,
+            _ => self.load_message(key.code),
         }
     }
 
@@ -310,6 +407,20 @@ impl App for StormChart {
             Msg::Quit => Some(Quit),
             Msg::ToggleLoad => {
                 self.show_load = !self.show_load;
+                None
+            }
+            Msg::ZoomIn | Msg::ZoomOut | Msg::Earlier | Msg::Later | Msg::ToggleNoBackoff => {
+                if let Some(load) = self.load.as_mut() {
+                    let timeline = &load.timeline;
+                    match msg {
+                        Msg::ZoomIn => load.window = timeline.narrower(&load.window),
+                        Msg::ZoomOut => load.window = timeline.wider(&load.window),
+                        Msg::Earlier => load.window = timeline.earlier(&load.window),
+                        Msg::Later => load.window = timeline.later(&load.window),
+                        _ => load.show_no_backoff = !load.show_no_backoff,
+                    }
+                    load.refresh();
+                }
                 None
             }
         }
@@ -342,10 +453,25 @@ impl App for StormChart {
             Span::styled("q", self.theme.footer_key),
             Span::styled(" quit", self.theme.footer),
         ];
-        if self.load.is_some() {
+        if let Some(load) = &self.load {
             let other = if self.show_load { " bars" } else { " load" };
-            hints.push(Span::styled("  l", self.theme.footer_key));
-            hints.push(Span::styled(other, self.theme.footer));
+            let mut hint = |key: &'static str, what: &'static str| {
+                hints.push(Span::styled(key, self.theme.footer_key));
+                hints.push(Span::styled(what, self.theme.footer));
+            };
+            hint("  l", other);
+            if self.show_load {
+                hint("  +/-", " zoom");
+                hint("  ←/→", " pan");
+                if load.has_no_backoff_to_toggle() {
+                    let what = if load.show_no_backoff {
+                        " hide no-backoff"
+                    } else {
+                        " show no-backoff"
+                    };
+                    hint("  n", what);
+                }
+            }
         }
         frame.render_widget(Paragraph::new(Line::from(hints)), footer);
     }
