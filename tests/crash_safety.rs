@@ -34,21 +34,30 @@ fn module() -> LoadedModule {
 /// session saves meanwhile (the binary saves the same, one `Store::update` each).
 /// Parametric practice draws from a clock seed in the binary, so it is answered 'skip'.
 fn walk(module: LoadedModule) -> (Vec<String>, Vec<Save>) {
+    let (lines, saves, _) = walk_typed(module);
+    (lines, saves)
+}
+
+/// [`walk`], with the number of lines typed when each event was saved.
+fn walk_typed(module: LoadedModule) -> (Vec<String>, Vec<Save>, Vec<usize>) {
     let mut learn = Learn::new(module, 0, 1);
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     let mut saves = Vec::new();
-    let mut keep = |effects: Vec<Effect>| {
-        saves.extend(effects.into_iter().filter_map(|e| match e {
-            Effect::Save(save) => Some(save),
-            _ => None,
-        }));
+    let mut typed = Vec::new();
+    let mut keep = |effects: Vec<Effect>, lines: usize| {
+        for effect in effects {
+            if let Effect::Save(save) = effect {
+                saves.push(save);
+                typed.push(lines);
+            }
+        }
     };
     for _ in 0..1000 {
         if learn.stage() == Stage::Done {
-            return (lines, saves);
+            return (lines, saves, typed);
         }
         if !learn.awaits_answer() {
-            keep(learn.handle(Input::Continue));
+            keep(learn.handle(Input::Continue), lines.len());
             continue;
         }
         let line = match learn.stage() {
@@ -75,8 +84,8 @@ fn walk(module: LoadedModule) -> (Vec<String>, Vec<Save>) {
         } else {
             Input::Answer(line.clone())
         };
-        keep(learn.handle(input));
         lines.push(line);
+        keep(learn.handle(input), lines.len());
     }
     panic!("the flow did not end");
 }
@@ -196,6 +205,7 @@ fn assert_complete(home: &Path, bytes: &[u8], scratch: &Path) -> Record {
 }
 
 /// Runs `learn` in `home` with `input` to the end and returns how long it took.
+#[allow(clippy::disallowed_methods)] // wall time of a real process: what the kills aim at
 fn run_to_end(home: &Path, input: &str) -> Duration {
     let started = Instant::now();
     let mut child = learn_command(home).spawn().expect("spawn");
@@ -224,6 +234,7 @@ fn scratch_dir() -> tempfile::TempDir {
 /// how kills mid-save are counted).
 #[cfg(unix)]
 #[test]
+#[allow(clippy::disallowed_methods)] // the test's own duration, reported
 fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
     let (lines, saves) = walk(module());
     let input = lines.join("\n") + "\n";
@@ -350,4 +361,306 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
     );
     assert!(mid_save > 0, "no kill landed mid-save");
     assert!(by_events[0] > 0 && last >= 2, "{by_events:?}");
+}
+
+/// Block 1 answered rightly, the first answers of block 2, then 'quit': what a learner
+/// types while saving fails, and the events the session saves meanwhile.
+fn first_block_then_quit() -> (String, Vec<Save>) {
+    let (lines, saves, typed) = walk_typed(module());
+    let finished = saves
+        .iter()
+        .position(|s| matches!(s, Save::BlockCompleted { .. }))
+        .expect("block 1 ends");
+    // Into block 2 up to its first graded answer.
+    let next_answer = (finished + 2..saves.len())
+        .find(|&i| matches!(saves[i], Save::Attempt { .. }))
+        .expect("block 2 asks");
+    let typed_lines = typed[next_answer];
+    let mut input = lines[..typed_lines].join("\n");
+    input.push_str("\nquit\n");
+    (input, saves[..=next_answer].to_vec())
+}
+
+/// Lines of `text` joined, so a message wrapped by the plain front end can be searched.
+fn flat(text: &[u8]) -> String {
+    String::from_utf8_lossy(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the session shows of itself going on: graded answers, and block 2 reached.
+fn assert_session_went_on(stdout: &str, saves: &[Save]) {
+    let graded = saves
+        .iter()
+        .filter(|s| matches!(s, Save::Attempt { .. }))
+        .count();
+    assert_eq!(stdout.matches("✓ Correct").count(), graded, "{stdout}");
+    assert!(stdout.contains("Block 2 of 5"), "{stdout}");
+}
+
+/// `learn` with every write to a file failing, as on a full disk: `ulimit -f 0` makes any
+/// write that extends a file fail with EFBIG (SIGXFSZ ignored). Nothing can be kept aside
+/// either, so the unsaved answers and reflections are printed on stderr.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_told_once_the_session_goes_on_and_the_learners_words_are_shown() {
+    let (input, saves) = first_block_then_quit();
+    let home = tempfile::tempdir().expect("tempdir");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let output = Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_patterns"))
+        .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
+        .env("PATTERNS_HOME", home.path())
+        .env("TMPDIR", tmp.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run learn");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = flat(&output.stdout);
+    let stderr = flat(&output.stderr);
+    let file = Store::in_dir(home.path()).path().display().to_string();
+    let told = format!("failed to save progress to '{file}': cannot write the temporary file");
+    assert_eq!(stdout.matches(&told).count(), 1, "told once: {stdout}");
+    assert!(stdout.contains("File too large"), "{stdout}");
+    assert!(stdout.contains("The session goes on"), "{stdout}");
+    assert_session_went_on(&stdout, &saves);
+
+    // Every event is accounted for, and what the learner wrote is there to copy.
+    let head = format!(
+        "warning: {} event(s) of this session could not be saved: failed to save progress to \
+         '{file}'",
+        saves.len()
+    );
+    assert!(stderr.contains(&head), "{stderr}");
+    assert!(
+        stderr.contains("could not be kept aside either"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("not all of your answers could be saved"),
+        "{stdout}"
+    );
+    for save in &saves {
+        match save {
+            Save::Journal { text, .. } => {
+                assert!(stderr.contains(&format!("you wrote: {text}")), "{stderr}")
+            }
+            Save::Attempt {
+                exercise, answer, ..
+            } => assert!(
+                stderr.contains(&format!("answer to '{exercise}' (correct): {answer}")),
+                "{stderr}"
+            ),
+            _ => {}
+        }
+    }
+    // Nothing half-written is left behind.
+    assert_eq!(fs::read_dir(home.path()).expect("read").count(), 0);
+    assert_eq!(fs::read_dir(tmp.path()).expect("read").count(), 0);
+    eprintln!("stdout told: {told} …\nstderr: {stderr}");
+}
+
+/// Whether this process runs as root (then permissions are not enforced on it).
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// `learn` in a data folder it may read but not write (its earlier file loads, no save
+/// lands): told once, the session goes on, and the unsaved events are kept with the earlier
+/// record in a complete progress file under TMPDIR, whose path is shown. As root (CI, this
+/// machine) the binary runs as `nobody` through util-linux `setpriv`.
+#[cfg(unix)]
+#[test]
+fn a_read_only_data_folder_is_told_once_and_the_session_is_kept_aside() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    let root = running_as_root();
+    let nobody = 65534;
+    if root
+        && !Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("skipped: running as root and util-linux 'setpriv' is not available");
+        return;
+    }
+    let base = tempfile::tempdir().expect("tempdir");
+    let home = base.path().join("home");
+    let tmp = base.path().join("tmp");
+    fs::create_dir(&home).expect("mkdir");
+    fs::create_dir(&tmp).expect("mkdir");
+    // An earlier session's record.
+    let (_, saves) = walk(module());
+    let mut earlier = Record::new();
+    saves[1].apply(&mut earlier, Timestamp(1_700_000_000));
+    let store = Store::in_dir(&home);
+    store.save(&earlier).expect("save the earlier record");
+    let before = fs::read(store.path()).expect("read");
+    if root {
+        for path in [&home, &tmp, &store.path().to_owned()] {
+            chown(path, Some(nobody), Some(nobody)).expect("chown");
+        }
+    }
+    fs::set_permissions(base.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o555)).expect("chmod");
+
+    let (input, saves) = first_block_then_quit();
+    let mut command = if root {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_patterns"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_patterns"))
+    };
+    let output = command
+        .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
+        .env("PATTERNS_HOME", &home)
+        .env("TMPDIR", &tmp)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run learn");
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).expect("chmod back");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = flat(&output.stdout);
+    let stderr = flat(&output.stderr);
+    let file = store.path().display().to_string();
+    let told = format!("failed to save progress to '{file}': cannot write the temporary file");
+    assert_eq!(stdout.matches(&told).count(), 1, "told once: {stdout}");
+    assert!(stdout.contains("Permission denied"), "{stdout}");
+    assert_session_went_on(&stdout, &saves);
+    assert!(
+        stdout.contains("not all of your answers could be saved"),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read(store.path()).expect("read"),
+        before,
+        "the file is untouched"
+    );
+
+    // The events are kept aside with the earlier record, in a file that loads.
+    let kept: Vec<PathBuf> = fs::read_dir(&tmp)
+        .expect("read")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept_file = Store::in_dir(&kept[0]);
+    let head = format!(
+        "warning: {} event(s) of this session could not be saved: failed to save progress to \
+         '{file}'",
+        saves.len()
+    );
+    assert!(stderr.contains(&head), "{stderr}");
+    let where_kept = format!(
+        "They are kept, with your earlier record, in '{}': a complete progress file. To keep \
+         them, copy it to '{file}' once that folder is writable",
+        kept_file.path().display()
+    );
+    assert!(stderr.contains(&where_kept), "{stderr}");
+    let record = Store::in_dir(&kept[0])
+        .load(Timestamp(1))
+        .expect("the kept file loads")
+        .record;
+    assert_eq!(
+        view(&record),
+        *possible_views(&earlier, &saves).last().expect("views")
+    );
+    eprintln!("stdout told: {told} …\nstderr: {stderr}");
+}
+
+/// The TUI shows a failing save's message once in its status line, then keeps a one-line
+/// notice there (why, how much is held) while saves keep failing: the learner cannot miss it.
+#[test]
+fn the_tui_keeps_a_failing_save_in_view() {
+    use patterns::session::record::Recorder;
+    use patterns::ui::tui::event::{App, Event};
+    use patterns::ui::tui::screens::learn::LearnScreen;
+    use patterns::ui::tui::theme::{ColorMode, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn text(app: &LearnScreen) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
+        terminal.draw(|frame| app.render(frame)).expect("draw");
+        let buffer = terminal.backend().buffer();
+        (0..buffer.area.height)
+            .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+            .map(|at| buffer[at].symbol().to_owned())
+            .collect()
+    }
+    fn send(app: &mut LearnScreen, code: KeyCode, modifiers: KeyModifiers) {
+        let event = Event::Key(KeyEvent::new(code, modifiers));
+        if let Some(msg) = app.message(&event)
+            && let Some(effect) = app.update(msg)
+        {
+            let _ = app.perform(effect);
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blocked = dir.path().join("blocked");
+    fs::write(&blocked, "a file where the data folder should be").expect("write");
+    let session = Learn::new(module(), 0, 1);
+    let recorder = Recorder::new(Store::in_dir(&blocked));
+    let clock = || Timestamp(1_700_000_000);
+    let theme = Theme::new(ColorMode::NoColor);
+    let mut screen = LearnScreen::new(session, recorder, clock, theme, Vec::new());
+    // The overview, then block 1: its first save fails and is told.
+    send(&mut screen, KeyCode::Enter, KeyModifiers::NONE);
+    let shown = text(&screen);
+    assert!(
+        shown.contains("Progress not saved (") && shown.contains("1 event(s) kept in memory"),
+        "{shown}"
+    );
+    for _ in 0..100 {
+        let stage = screen.session().stage();
+        if matches!(stage, Stage::Practice { .. }) && screen.recorder().unsaved().len() > 1 {
+            break;
+        }
+        match stage {
+            Stage::Lab { .. } => send(&mut screen, KeyCode::Char('n'), KeyModifiers::NONE),
+            _ if screen.session().awaits_answer() => {
+                send(&mut screen, KeyCode::Char('n'), KeyModifiers::CONTROL);
+            }
+            _ => send(&mut screen, KeyCode::Enter, KeyModifiers::NONE),
+        }
+    }
+    let shown = text(&screen);
+    let held = screen.recorder().unsaved().len();
+    assert!(held > 1, "saves kept failing: {held}");
+    assert!(
+        shown.contains("Progress not saved (")
+            && shown.contains(&format!("{held} event(s) kept in memory")),
+        "{shown}"
+    );
 }

@@ -116,6 +116,22 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Why, without the paths: e.g. `Permission denied (os error 13)`, for a one-line
+    /// notice beside the full message.
+    pub fn cause(&self) -> String {
+        match self {
+            Self::NoDataDir { reason } => reason.clone(),
+            Self::Read { error, .. }
+            | Self::Quarantine { error, .. }
+            | Self::Write { error, .. } => error.to_string(),
+            Self::TooNew { found, .. } => {
+                format!("the file is version {found}, newer than this patterns reads")
+            }
+        }
+    }
+}
+
 /// The file as written: the version first, then the record.
 #[derive(Serialize)]
 struct OnDiskRef<'a> {
@@ -583,6 +599,11 @@ mod tests {
         );
         // The caller still holds the learner's work.
         assert_eq!(record, sample());
+        assert!(
+            !error.cause().contains("patterns"),
+            "no path: {}",
+            error.cause()
+        );
     }
 
     #[cfg(target_os = "linux")]
