@@ -19,7 +19,7 @@ use patterns::session::question::{Effect, Input};
 use patterns::session::record::Save;
 
 /// Kills per run of the test, and the seed of their delays.
-const KILLS: usize = 300;
+const KILLS: usize = 250;
 const SEED: u64 = 0x5eed_c4a5;
 
 fn module() -> LoadedModule {
@@ -148,6 +148,25 @@ fn view(record: &Record) -> View {
     }
 }
 
+/// Which counts `k` of events make `old` plus the first `k` of `saves` look like `found`:
+/// the fewest and the most (consecutive, as only a no-op event such as entering the block
+/// already current leaves the view as it was). `None` if no prefix does.
+fn events_saved(old: &Record, saves: &[Save], found: &View) -> Option<(usize, usize)> {
+    let mut record = old.clone();
+    let mut first = None;
+    for k in 0..=saves.len() {
+        if k > 0 {
+            saves[k - 1].apply(&mut record, Timestamp(0));
+        }
+        match (view(&record) == *found, first) {
+            (true, None) => first = Some(k),
+            (false, Some(least)) => return Some((least, k - 1)),
+            _ => {}
+        }
+    }
+    first.map(|least| (least, saves.len()))
+}
+
 /// The views the file may show after a run that started from `old`: `old` plus the first
 /// `k` events, for every `k`.
 fn possible_views(old: &Record, saves: &[Save]) -> Vec<View> {
@@ -264,11 +283,11 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
     let mut aim = first_save;
     let mut old: Option<(Vec<u8>, Record)> = None;
     let mut mid_save = 0;
+    let mut unchanged = 0;
     let mut by_events = vec![0usize; saves.len() + 1];
     let started = Instant::now();
     for kill in 0..KILLS {
         let old_record = old.as_ref().map_or_else(Record::new, |(_, r)| r.clone());
-        let views = possible_views(&old_record, &saves);
         let delay = if rng.next_f64() < 0.1 {
             aim.mul_f64(rng.next_f64())
         } else {
@@ -300,11 +319,12 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
         let Ok(bytes) = fs::read(Store::in_dir(home.path()).path()) else {
             assert!(old.is_none(), "kill {kill}: the progress file vanished");
             by_events[0] += 1;
+            unchanged += 1;
             continue;
         };
         let record = assert_complete(home.path(), &bytes, scratch.path());
         let now = view(&record);
-        let Some(k) = views.iter().rposition(|v| *v == now) else {
+        let Some((least, k)) = events_saved(&old_record, &saves, &now) else {
             panic!(
                 "kill {kill}: the file is neither the old record nor it plus a prefix of the \
                  run's events: {now:?}"
@@ -312,7 +332,6 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
         };
         // The first event (the current block) may change nothing: `k` is the most the
         // file can hold, `least` the fewest events it proves saved.
-        let least = views.iter().position(|v| *v == now).unwrap_or(k);
         if k == 0 {
             if let Some((old_bytes, _)) = &old {
                 assert!(
@@ -335,7 +354,13 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
         } else if least >= 3 {
             aim = aim.saturating_sub(per_save / 4);
         }
-        by_events[k] += 1;
+        if old
+            .as_ref()
+            .is_some_and(|(old_bytes, _)| *old_bytes == bytes)
+        {
+            unchanged += 1;
+        }
+        by_events[least] += 1;
         old = Some((bytes, record));
     }
     let killing = started.elapsed();
@@ -355,12 +380,12 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
     eprintln!(
         "{KILLS} kills in {killing:.1?} (start-up and first save {first_save:.0?} calibrated, \
          {aim:.0?} at the end, then {per_save:.1?} a save); {mid_save} killed mid-save (left a temp file); kills by \
-         events the run saved: {:?}; final file {} bytes",
+         events the file proves the run saved: {:?} ({unchanged} left the file as it was); final file {} bytes",
         &by_events[..=last],
         bytes.len()
     );
     assert!(mid_save > 0, "no kill landed mid-save");
-    assert!(by_events[0] > 0 && last >= 2, "{by_events:?}");
+    assert!(unchanged > 0 && last >= 2, "{by_events:?}");
 }
 
 /// Block 1 answered rightly, the first answers of block 2, then 'quit': what a learner
@@ -662,5 +687,69 @@ fn the_tui_keeps_a_failing_save_in_view() {
         shown.contains("Progress not saved (")
             && shown.contains(&format!("{held} event(s) kept in memory")),
         "{shown}"
+    );
+}
+
+/// A data folder that cannot exist (its parent is a regular file): unreadable from the
+/// start, yet the session runs, says so once, and its events are kept in a complete
+/// progress file under TMPDIR whose path is shown. No privileges needed.
+#[test]
+fn a_data_folder_under_a_file_keeps_the_session_aside() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let blocker = base.path().join("a-file");
+    fs::write(&blocker, "not a folder").expect("write");
+    let tmp = base.path().join("tmp");
+    fs::create_dir(&tmp).expect("mkdir");
+    let home = blocker.join("patterns");
+    let (input, saves) = first_block_then_quit();
+    let output = Command::new(env!("CARGO_BIN_EXE_patterns"))
+        .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
+        .env("PATTERNS_HOME", &home)
+        .env("TMPDIR", &tmp)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run learn");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = flat(&output.stdout);
+    let stderr = flat(&output.stderr);
+    let file = Store::in_dir(&home).path().display().to_string();
+    let told = format!("failed to read the progress file '{file}'");
+    assert!(
+        stderr.starts_with(&format!("warning: {told}")),
+        "told at the start: {stderr}"
+    );
+    assert_eq!(stdout.matches(&told).count(), 1, "told once: {stdout}");
+    assert_session_went_on(&stdout, &saves);
+    let kept: Vec<PathBuf> = fs::read_dir(&tmp)
+        .expect("read")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept_file = Store::in_dir(&kept[0]);
+    assert!(
+        stderr.contains(&format!(
+            "They are kept in '{}', a progress file of this session alone (the earlier one \
+             could not be read: do not copy this one over it)",
+            kept_file.path().display()
+        )),
+        "{stderr}"
+    );
+    let record = kept_file.load(Timestamp(1)).expect("loads").record;
+    assert_eq!(
+        view(&record),
+        *possible_views(&Record::new(), &saves)
+            .last()
+            .expect("views")
     );
 }

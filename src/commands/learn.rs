@@ -10,10 +10,10 @@ use std::io::{self, IsTerminal, Write as _};
 use std::process::ExitCode;
 
 use crate::cli::{Global, LearnArgs};
-use crate::commands::progress::{load_or_warn, now};
+use crate::commands::progress::now;
 use crate::commands::{ClosedStdout, Outcome, UsageError};
 use crate::content::{Library, LoadedModule};
-use crate::progress::{Record, Store};
+use crate::progress::{Record, Store, StoreError};
 use crate::session::learn::Learn;
 use crate::session::record::Recorder;
 use crate::ui::plain::console::Console;
@@ -192,8 +192,17 @@ pub(crate) fn open_record() -> (Recorder, Record) {
             return (Recorder::in_memory(), Record::new());
         }
     };
-    let record = match load_or_warn(&store, now()) {
-        Ok(record) => record,
+    let loaded = match store.load(now()) {
+        Ok(loaded) => loaded,
+        // An unreadable file that cannot be moved aside would be copied aside again at
+        // every save: this session stays in memory.
+        Err(error @ StoreError::Quarantine { .. }) => {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: {error}; this session's answers will be kept in memory only"
+            );
+            return (Recorder::in_memory(), Record::new());
+        }
         Err(error) => {
             let _ = writeln!(
                 io::stderr(),
@@ -203,7 +212,10 @@ pub(crate) fn open_record() -> (Recorder, Record) {
             return (Recorder::new(store), Record::new());
         }
     };
-    (Recorder::new(store), record)
+    if let Some(quarantined) = &loaded.quarantined {
+        let _ = writeln!(io::stderr(), "warning: {quarantined}");
+    }
+    (Recorder::new(store), loaded.record)
 }
 
 /// The plain console on stdin / stdout; answers are echoed when stdin is not a terminal.

@@ -260,17 +260,35 @@ impl Recorder {
         };
         let held = pending.len();
         let head = format!("{held} event(s) of this session could not be saved: {error}.");
-        let mut record = store.load(now).map(|l| l.record).unwrap_or_default();
+        // Without the earlier record the copy must not replace the file: it would lose it.
+        let (mut record, earlier) = match store.load(now) {
+            Ok(loaded) => (loaded.record, true),
+            Err(_) => (Record::new(), false),
+        };
         apply_all(pending, &mut record, now);
         match write_fallback(fallback_root, &record, now) {
-            Ok(fallback) => Some(format!(
-                "{head} They are kept, with your earlier record, in '{}': a complete progress \
-                 file. To keep them, copy it to '{}' once that folder is writable; until then \
-                 'PATTERNS_HOME={} patterns progress' shows it.",
-                fallback.path().display(),
-                store.path().display(),
-                fallback.path().parent().unwrap_or(fallback_root).display()
-            )),
+            Ok(fallback) => {
+                let shows = format!(
+                    "'PATTERNS_HOME={} patterns progress' shows it",
+                    fallback.path().parent().unwrap_or(fallback_root).display()
+                );
+                Some(if earlier {
+                    format!(
+                        "{head} They are kept, with your earlier record, in '{}': a complete \
+                         progress file. To keep them, copy it to '{}' once that folder is \
+                         writable; until then {shows}.",
+                        fallback.path().display(),
+                        store.path().display(),
+                    )
+                } else {
+                    format!(
+                        "{head} They are kept in '{}', a progress file of this session alone \
+                         (the earlier one could not be read: do not copy this one over it); \
+                         {shows}.",
+                        fallback.path().display(),
+                    )
+                })
+            }
             Err(fallback_error) => Some(format!(
                 "{head} They could not be kept aside either: {fallback_error}. So that nothing is \
                  lost, here is what they held; copy what you want to keep:\n{}",
