@@ -753,3 +753,62 @@ fn a_data_folder_under_a_file_keeps_the_session_aside() {
             .expect("views")
     );
 }
+
+/// `review` on a full disk: the answer is graded, the stop does not claim it was saved,
+/// and the answer is printed on exit.
+#[cfg(unix)]
+#[test]
+fn a_review_on_a_full_disk_does_not_claim_its_answers_are_saved() {
+    use patterns::progress::{Attempt, Verdict};
+    let home = tempfile::tempdir().expect("tempdir");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut record = Record::new();
+    for exercise in ["cb-pool-exhaustion", "cb-retry-amplification"] {
+        let attempt = Attempt {
+            at: Timestamp(1_700_000_000),
+            verdict: Verdict::Wrong,
+            hints_used: 0,
+            answer: "no idea".into(),
+            difficulty: None,
+        };
+        record.record_attempt("circuit-breaker", exercise, attempt);
+    }
+    let store = Store::in_dir(home.path());
+    store.save(&record).expect("save");
+    let before = fs::read(store.path()).expect("read");
+    let output = Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_patterns"))
+        .args(["review", "--plain"])
+        .env("PATTERNS_HOME", home.path())
+        .env("TMPDIR", tmp.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"2s\nquit\n")?;
+            child.wait_with_output()
+        })
+        .expect("run review");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = flat(&output.stdout);
+    let stderr = flat(&output.stderr);
+    assert!(stdout.contains("✓ Correct"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "Stopped at review 2 of 2; not all answers given could be saved (see the warning below)."
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("answer to 'cb-pool-exhaustion' (correct): 2s"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(store.path()).expect("read"), before);
+}

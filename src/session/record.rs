@@ -325,6 +325,15 @@ fn write_fallback(root: &Path, record: &Record, now: Timestamp) -> Result<Store,
     }
 }
 
+/// A verdict in words, for [`listing`].
+fn verdict_word(v: GradeVerdict) -> &'static str {
+    match v {
+        GradeVerdict::Correct => "correct",
+        GradeVerdict::Partial => "partly correct",
+        GradeVerdict::Wrong => "wrong",
+    }
+}
+
 /// The learner's own words and results among `saves`, one entry per event, for a learner
 /// to copy when nothing could be written anywhere.
 fn listing(saves: &[Save]) -> String {
@@ -353,11 +362,7 @@ fn listing(saves: &[Save]) -> String {
             } => writeln!(
                 text,
                 "  - {module}: answer to '{exercise}' ({}): {answer}",
-                match v {
-                    GradeVerdict::Correct => "correct",
-                    GradeVerdict::Partial => "partly correct",
-                    GradeVerdict::Wrong => "wrong",
-                }
+                verdict_word(*v)
             ),
             Save::Journal {
                 module,
@@ -374,12 +379,21 @@ fn listing(saves: &[Save]) -> String {
                 score,
                 out_of,
                 passed,
-                ..
-            } => writeln!(
-                text,
-                "  - {module}: exam with seed {seed}: {score} of {out_of}, {}",
-                if *passed { "passed" } else { "not passed" }
-            ),
+                items,
+            } => {
+                let _ = writeln!(
+                    text,
+                    "  - {module}: exam with seed {seed}: {score} of {out_of}, {}",
+                    if *passed { "passed" } else { "not passed" }
+                );
+                items.iter().try_for_each(|(exercise, v, answer)| {
+                    writeln!(
+                        text,
+                        "    answer to '{exercise}' ({}): {answer}",
+                        verdict_word(*v)
+                    )
+                })
+            }
         };
     }
     text
@@ -529,6 +543,26 @@ mod tests {
         assert!(
             message.contains("prompt: Why?\n    you wrote: because I say so"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn the_listing_keeps_every_exam_answer() {
+        let exam = Save::Exam {
+            module: "m".into(),
+            seed: 42,
+            score: 1,
+            out_of: 2,
+            passed: false,
+            items: vec![
+                ("q1".into(), GradeVerdict::Correct, "OPEN".into()),
+                ("q2".into(), GradeVerdict::Partial, "3s, 6s".into()),
+            ],
+        };
+        assert_eq!(
+            listing(&[exam]),
+            "  - m: exam with seed 42: 1 of 2, not passed\n    answer to 'q1' (correct): OPEN\n    \
+             answer to 'q2' (partly correct): 3s, 6s\n"
         );
     }
 
