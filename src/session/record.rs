@@ -8,11 +8,11 @@
 use std::path::Path;
 
 use crate::grade::Verdict as GradeVerdict;
-
-mod rescue;
 use crate::progress::{
     Attempt, ExamItem, ExamResult, JournalEntry, Rating, Record, Store, Timestamp, Verdict,
 };
+
+mod rescue;
 use rescue::{listing, write_fallback};
 
 /// The progress layer's verdict for a grader's verdict.
