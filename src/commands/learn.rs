@@ -10,10 +10,10 @@ use std::io::{self, IsTerminal, Write as _};
 use std::process::ExitCode;
 
 use crate::cli::{Global, LearnArgs};
-use crate::commands::progress::{load_or_warn, now};
+use crate::commands::progress::now;
 use crate::commands::{ClosedStdout, Outcome, UsageError};
 use crate::content::{Library, LoadedModule};
-use crate::progress::{Record, Store};
+use crate::progress::{Record, Store, StoreError};
 use crate::session::learn::Learn;
 use crate::session::record::Recorder;
 use crate::ui::plain::console::Console;
@@ -101,10 +101,14 @@ fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
                     Some((index, block)) => format!("block {} '{}'", index + 1, block.title),
                     None => "the overview".to_owned(),
                 };
-                format!(
-                    "Saved. You stopped in {place}; 'patterns learn {}' resumes there.\n",
-                    module.id()
-                )
+                if screen.recorder().unsaved().is_empty() {
+                    format!(
+                        "Saved. You stopped in {place}; 'patterns learn {}' resumes there.\n",
+                        module.id()
+                    )
+                } else {
+                    format!("You stopped in {place}; {NOT_ALL_SAVED}\n")
+                }
             }
         };
         super::print(&message)?;
@@ -124,17 +128,23 @@ fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
         } else {
             "End of input"
         };
-        console
-            .say(&format!(
+        let text = if recorder.unsaved().is_empty() {
+            format!(
                 "{why} in {place}; your answers are saved. 'patterns learn {}' resumes at that block.\n",
                 module.id()
-            ))
-            .map_err(io_error)?;
+            )
+        } else {
+            format!("{why} in {place}; {NOT_ALL_SAVED}\n")
+        };
+        console.say(&text).map_err(io_error)?;
     }
     console.flush().map_err(io_error)?;
     warn_unsaved(&recorder);
     Ok(ExitCode::SUCCESS)
 }
+
+/// The end of a session when saving failed: [`warn_unsaved`] then says what became of it.
+const NOT_ALL_SAVED: &str = "not all of your answers could be saved (see the warning below).";
 
 /// The module with `id`, or a usage error naming the known ones.
 pub(crate) fn find_module(library: &Library, id: &str) -> Result<LoadedModule, UsageError> {
@@ -168,7 +178,9 @@ fn block_index(module: &LoadedModule, n: u32) -> Result<usize, UsageError> {
 }
 
 /// The recorder and the record as it is now. Without a usable data folder the session
-/// still runs, keeping answers in memory, and says so.
+/// still runs, keeping answers in memory, and says so. A file that cannot be read now is
+/// still the recorder's store: saving is retried per answer (a store never writes over a
+/// file it cannot read) and what stays unsaved is rescued at the end ([`warn_unsaved`]).
 pub(crate) fn open_record() -> (Recorder, Record) {
     let store = match Store::from_env() {
         Ok(store) => store,
@@ -180,17 +192,30 @@ pub(crate) fn open_record() -> (Recorder, Record) {
             return (Recorder::in_memory(), Record::new());
         }
     };
-    let record = match load_or_warn(&store, now()) {
-        Ok(record) => record,
-        Err(error) => {
+    let loaded = match store.load(now()) {
+        Ok(loaded) => loaded,
+        // An unreadable file that cannot be moved aside would be copied aside again at
+        // every save: this session stays in memory.
+        Err(error @ StoreError::Quarantine { .. }) => {
             let _ = writeln!(
                 io::stderr(),
                 "warning: {error}; this session's answers will be kept in memory only"
             );
             return (Recorder::in_memory(), Record::new());
         }
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: {error}; this session's answers are kept in memory and kept aside \
+                 or shown when you leave"
+            );
+            return (Recorder::new(store), Record::new());
+        }
     };
-    (Recorder::new(store), record)
+    if let Some(quarantined) = &loaded.quarantined {
+        let _ = writeln!(io::stderr(), "warning: {quarantined}");
+    }
+    (Recorder::new(store), loaded.record)
 }
 
 /// The plain console on stdin / stdout; answers are echoed when stdin is not a terminal.
@@ -208,13 +233,12 @@ pub(crate) fn io_error(error: io::Error) -> miette::Report {
     }
 }
 
-/// Events a failing store could not write are lost when the process ends: say so.
+/// Events a failing store could not write would be lost when the process ends: rescue
+/// them (a last save, else a file in the temp folder, else their text) and say where.
 pub(crate) fn warn_unsaved(recorder: &Recorder) {
-    let unsaved = recorder.unsaved().len();
-    if recorder.is_persistent() && unsaved > 0 {
-        let _ = writeln!(
-            io::stderr(),
-            "warning: {unsaved} event(s) could not be saved (see the messages above)"
-        );
+    if let Some(message) = recorder.rescue(&std::env::temp_dir(), now()) {
+        // Module text (prompts) is untrusted: no raw escapes reach the terminal.
+        let message = crate::ui::sanitize::strip_controls(&message);
+        let _ = writeln!(io::stderr(), "warning: {message}");
     }
 }

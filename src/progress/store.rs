@@ -5,12 +5,14 @@
 //! folder on Unix), so a crash leaves the old file or the new one, never half of one. A file
 //! that cannot be parsed is copied aside (never over an earlier copy) before anything else
 //! is written; a file from a newer version is refused and left as it is. Saving borrows the
-//! record, so when it fails the caller still holds everything the learner did.
+//! record, so when it fails the caller still holds everything the learner did. Temp files a
+//! killed save left behind are swept by the next save and never read.
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -114,6 +116,22 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Why, without the paths: e.g. `Permission denied (os error 13)`, for a one-line
+    /// notice beside the full message.
+    pub fn cause(&self) -> String {
+        match self {
+            Self::NoDataDir { reason } => reason.clone(),
+            Self::Read { error, .. }
+            | Self::Quarantine { error, .. }
+            | Self::Write { error, .. } => error.to_string(),
+            Self::TooNew { found, .. } => {
+                format!("the file is version {found}, newer than this patterns reads")
+            }
+        }
+    }
+}
+
 /// The file as written: the version first, then the record.
 #[derive(Serialize)]
 struct OnDiskRef<'a> {
@@ -203,7 +221,7 @@ impl Store {
         let dir = self.dir();
         fs::create_dir_all(dir)
             .map_err(|error| self.write_error("create the folder", dir, error))?;
-        let temp = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+        let temp = dir.join(temp_name(std::process::id()));
         if let Err(error) = write_synced(
             &temp,
             &json,
@@ -217,6 +235,7 @@ impl Store {
             return Err(self.write_error("replace", &self.path, error));
         }
         sync_dir(dir);
+        sweep_stale_temps(dir, &self.path);
         Ok(())
     }
 
@@ -339,6 +358,58 @@ fn decode(bytes: &[u8]) -> Result<(Record, u32), Undecodable> {
         }
         found if found > u64::from(VERSION) => Err(Undecodable::TooNew(found)),
         found => Err(Undecodable::Corrupt(format!("unknown version {found}"))),
+    }
+}
+
+/// The temp file a save by process `pid` writes before renaming it over the real file.
+fn temp_name(pid: u32) -> String {
+    format!(".{FILE_NAME}.{pid}.tmp")
+}
+
+/// A temp file whose process is gone is only ever this old relative to a fresh save before
+/// it is swept where liveness cannot be told (no `/proc`).
+const STALE_TEMP_AGE: Duration = Duration::from_secs(3600);
+
+/// Removes temp files that saves killed between write and rename left in `dir` (a crash
+/// must not leave litter that grows with every crash). Only files of processes that no
+/// longer run are touched, so a concurrent save is never disturbed: on Linux a process
+/// runs while `/proc/<pid>` exists; elsewhere a temp file older than [`STALE_TEMP_AGE`]
+/// next to the file just written (its mtime is the clock, so none is read) is taken as
+/// abandoned. Best effort: the real file is complete whatever happens here.
+fn sweep_stale_temps(dir: &Path, written: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let own = std::process::id();
+    let proc_fs = Path::new("/proc/self").exists();
+    let written_at = fs::metadata(written).and_then(|m| m.modified()).ok();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&format!(".{FILE_NAME}.")))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == own {
+            continue;
+        }
+        let gone = if proc_fs {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            let modified = entry.metadata().and_then(|m| m.modified()).ok();
+            match (written_at, modified) {
+                (Some(now), Some(then)) => now
+                    .duration_since(then)
+                    .is_ok_and(|age| age > STALE_TEMP_AGE),
+                _ => false,
+            }
+        };
+        if gone {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -528,6 +599,29 @@ mod tests {
         );
         // The caller still holds the learner's work.
         assert_eq!(record, sample());
+        assert!(
+            !error.cause().contains("patterns"),
+            "no path: {}",
+            error.cause()
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_save_sweeps_temp_files_of_dead_processes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::in_dir(dir.path());
+        // No process has this id (above any pid_max); pid 1 always runs.
+        let dead = dir.path().join(temp_name(4_000_000_000));
+        let live = dir.path().join(temp_name(1));
+        let other = dir.path().join(".progress.json.notes.tmp");
+        for path in [&dead, &live, &other] {
+            fs::write(path, "{\"version\": 2, \"modu").unwrap();
+        }
+        store.save(&sample()).unwrap();
+        assert!(!dead.exists(), "the killed save's temp file is swept");
+        assert!(live.exists() && other.exists(), "others are left alone");
+        assert_eq!(store.load(Timestamp(1)).unwrap().record, sample());
     }
 
     #[test]

@@ -28,6 +28,20 @@ pub fn review<R: BufRead, W: Write>(
         return Ok(Ending::Finished);
     }
     console.say(&format!("== Review: {total} exercise(s) due ==\n"))?;
+    // A failed save is told when it happens; the closing line must not then claim "saved".
+    let failed = std::cell::Cell::new(false);
+    let mut tracked = |event| {
+        let result = save(event);
+        failed.set(failed.get() || result.is_err());
+        result
+    };
+    let saved = |failed: bool| {
+        if failed {
+            "not all answers given could be saved (see the warning below)"
+        } else {
+            "the answers given are saved"
+        }
+    };
     let mut shown = usize::MAX;
     while let Some(current) = session.current() {
         let (index, total) = session.progress();
@@ -43,25 +57,27 @@ pub fn review<R: BufRead, W: Write>(
         }
         let Some(line) = console.ask()? else {
             console.say(&format!(
-                "End of input at review {} of {total}; the answers given are saved.\n",
-                index + 1
+                "End of input at review {} of {total}; {}.\n",
+                index + 1,
+                saved(failed.get())
             ))?;
             return Ok(Ending::EndOfInput);
         };
         let input = input_of(line);
         if input == Input::Quit {
             console.say(&format!(
-                "Stopped at review {} of {total}; the answers given are saved.\n",
-                index + 1
+                "Stopped at review {} of {total}; {}.\n",
+                index + 1,
+                saved(failed.get())
             ))?;
             return Ok(Ending::Quit);
         }
         let effects = session.handle(input);
-        perform(console, effects, save)?;
+        perform(console, effects, &mut tracked)?;
         if let Some(graded) = session.current().and_then(|q| q.question.graded.clone()) {
             show_feedback(console, &graded)?;
             let effects = session.handle(Input::Continue);
-            perform(console, effects, save)?;
+            perform(console, effects, &mut tracked)?;
         }
     }
     let verdicts = session.verdicts();

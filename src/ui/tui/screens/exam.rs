@@ -107,7 +107,9 @@ impl ExamScreen {
                 feedback: false,
             };
             Widget::render(&view, body.inner(Margin::new(1, 1)), buf);
-            if let Some(message) = &self.status {
+            // A failing save stays in view, after its one-time message.
+            let held = self.recorder.held_notice();
+            if let Some(message) = self.status.as_deref().or(held.as_deref()) {
                 buf.set_stringn(
                     status.x + 1,
                     status.y,
@@ -267,7 +269,9 @@ impl App for ExamScreen {
             match effect {
                 Effect::Save(save) => {
                     if let Err(message) = self.recorder.record(save, (self.clock)()) {
-                        self.status = Some(message);
+                        // One status line: the short notice (why, what is held) fits; the full
+                        // message with its paths is printed on exit.
+                        self.status = Some(self.recorder.held_notice().unwrap_or(message));
                     }
                 }
                 // The question shows its own parse error.
