@@ -68,6 +68,26 @@ fn a_module_folder_or_a_single_file_brings_its_companion() {
 }
 
 #[test]
+fn a_file_reached_twice_is_checked_once() {
+    // A module folder and its bank named together each bring the other; the same file
+    // written two ways (relative, `./`, absolute) is one file, not a duplicate id.
+    let absolute = fixtures().join("valid/modules/m");
+    let absolute = absolute.to_str().expect("UTF-8 path");
+    for args in [
+        vec!["valid/modules/m", "valid/exercises/m.yaml"],
+        vec!["valid/modules/m", "./valid/modules/m", absolute],
+        vec!["valid", "valid/modules/m/module.yaml"],
+    ] {
+        let (code, stdout) = check_in(&fixtures(), &args);
+        assert_eq!(code, 0, "{args:?}:\n{stdout}");
+        assert_eq!(
+            stdout, "check ok: 1 module, 1 exercise bank: 0 errors, 0 warnings\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn the_bundled_modules_pass() {
     cargo_bin_cmd!("patterns")
         .arg("check")

@@ -7,7 +7,7 @@
 //! `module.yaml` in the module's folder, a found bank in `exercises/`); module folders in a
 //! content root are real folders, not symlinks. Only a path the user names is followed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
@@ -251,14 +251,48 @@ impl Input {
         }
     }
 
-    /// Adds everything from `other`.
+    /// Adds everything from `other` that is not already here. A file reached twice — a
+    /// module folder and its bank named together (each brings the other), or one path
+    /// written two ways — is kept once, so it is not reported as its own duplicate.
     pub fn extend(&mut self, other: Input) {
-        self.modules.extend(other.modules);
-        self.banks.extend(other.banks);
-        self.diagnostics.extend(other.diagnostics);
-        self.broken_banks.extend(other.broken_banks);
-        self.broken_modules.extend(other.broken_modules);
+        let mut seen: BTreeSet<PathBuf> = self
+            .modules
+            .iter()
+            .map(|m| file_identity(&m.display))
+            .chain(self.banks.iter().map(|b| file_identity(&b.display)))
+            .collect();
+        for module in other.modules {
+            if seen.insert(file_identity(&module.display)) {
+                self.modules.push(module);
+            }
+        }
+        for bank in other.banks {
+            if seen.insert(file_identity(&bank.display)) {
+                self.banks.push(bank);
+            }
+        }
+        for diagnostic in other.diagnostics {
+            if !self.diagnostics.contains(&diagnostic) {
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        for stem in other.broken_banks {
+            if !self.broken_banks.contains(&stem) {
+                self.broken_banks.push(stem);
+            }
+        }
+        for folder in other.broken_modules {
+            if !self.broken_modules.contains(&folder) {
+                self.broken_modules.push(folder);
+            }
+        }
     }
+}
+
+/// What makes two displayed paths the same file: the real path when the file exists (a
+/// bundled file's `<bundled>/…` name does not, and stays as written).
+fn file_identity(display: &str) -> PathBuf {
+    fs::canonicalize(display).unwrap_or_else(|_| PathBuf::from(display))
 }
 
 fn bundled_module_folder(path: &str) -> Option<&str> {
