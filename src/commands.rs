@@ -44,7 +44,7 @@ pub fn run(cli: Cli) -> Outcome {
     match command {
         Command::Sim(sim) => sim::run(sim, &cli.global),
         Command::List(args) => list::run(&args, &cli.global),
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => check::run(&args, &cli.global),
         Command::New(args) => new::run(&args),
         Command::Schema => schema::run(),
         Command::Progress(args) => progress::run(args, &cli.global),

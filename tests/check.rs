@@ -88,6 +88,54 @@ fn a_file_reached_twice_is_checked_once() {
 }
 
 #[test]
+fn references_may_point_at_modules_installed_elsewhere() {
+    // 'beta' requires 'alpha', which lives in another root: unknown to a bare `check`,
+    // known (and not itself checked) with `--modules-dir` or `PATTERNS_MODULES`.
+    let installed = tempfile::tempdir().expect("tempdir");
+    let authored = tempfile::tempdir().expect("tempdir");
+    for (dir, id) in [(&installed, "alpha"), (&authored, "beta")] {
+        cargo_bin_cmd!("patterns")
+            .current_dir(dir.path())
+            .args(["new", id])
+            .assert()
+            .success();
+    }
+    let module = authored.path().join("modules/beta/module.yaml");
+    let text = std::fs::read_to_string(&module).expect("module");
+    assert!(text.contains("prerequisites: []"), "{text}");
+    std::fs::write(
+        &module,
+        text.replace("prerequisites: []", "prerequisites: [alpha]"),
+    )
+    .expect("write");
+
+    let (code, stdout) = check_in(authored.path(), &["."]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("unknown module 'alpha' in 'prerequisites'"),
+        "{stdout}"
+    );
+    let elsewhere = installed.path().to_str().expect("UTF-8 path");
+    let (code, stdout) = check_in(authored.path(), &[".", "--modules-dir", elsewhere]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("check ok: 1 module, 1 exercise bank"),
+        "{stdout}"
+    );
+    let output = cargo_bin_cmd!("patterns")
+        .current_dir(authored.path())
+        .env("PATTERNS_MODULES", installed.path().join("modules/alpha"))
+        .args(["check", "."])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
 fn the_bundled_modules_pass() {
     cargo_bin_cmd!("patterns")
         .arg("check")

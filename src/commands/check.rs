@@ -5,19 +5,24 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 
 use super::{Outcome, print};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, Global};
 use crate::content::Severity;
-use crate::content::load::Input;
+use crate::content::load::{Input, MODULES_ENV, extra_roots};
 use crate::content::validate::{Depth, validate};
 
-/// Checks the paths (or the bundled content) and prints the report.
-pub fn run(args: &CheckArgs) -> Outcome {
+/// Checks the paths (or the bundled content) and prints the report. Modules under
+/// `--modules-dir` / `PATTERNS_MODULES` are not checked but may be referenced.
+pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
     let mut input = Input::default();
     if args.paths.is_empty() {
         input = Input::bundled();
     }
     for path in &args.paths {
         input.extend(Input::from_path(path));
+    }
+    let env = std::env::var_os(MODULES_ENV);
+    for root in extra_roots(&global.modules_dirs, env.as_deref()) {
+        input.know_modules_under(&root);
     }
     let sources: HashMap<&str, &str> = input
         .modules

@@ -75,6 +75,9 @@ pub struct Input {
     /// Folder names of modules whose `module.yaml` exists but could not be read (their
     /// banks are not reported as banks without a module).
     pub broken_modules: Vec<String>,
+    /// Ids of modules installed elsewhere (`--modules-dir`, `PATTERNS_MODULES`) while other
+    /// paths are checked: `prerequisites` and `related` may name them; they are not checked.
+    pub installed_elsewhere: Vec<String>,
 }
 
 impl Input {
@@ -135,6 +138,21 @@ impl Input {
             );
         }
         input
+    }
+
+    /// Records the ids of the modules under `path` (a content root or a module folder) as
+    /// valid reference targets, from folder names alone: nothing is read or checked.
+    pub fn know_modules_under(&mut self, path: &Path) {
+        let folders = if path.join("module.yaml").is_file() {
+            vec![path.to_path_buf()]
+        } else {
+            sorted_entries(&path.join("modules"))
+        };
+        for dir in folders {
+            if dir.join("module.yaml").is_file() {
+                self.installed_elsewhere.push(folder_name(&dir));
+            }
+        }
     }
 
     fn add_root(&mut self, root: &Path) {
@@ -286,6 +304,7 @@ impl Input {
                 self.broken_modules.push(folder);
             }
         }
+        self.installed_elsewhere.extend(other.installed_elsewhere);
     }
 }
 

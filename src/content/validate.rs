@@ -69,7 +69,8 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
         &mut out,
     );
 
-    // Ids every reference may point at: the modules here and the bundled ones.
+    // Ids every reference may point at: the modules here, the bundled ones and those
+    // installed in other roots.
     let mut known: BTreeSet<String> = bundled::FILES
         .iter()
         .filter_map(|f| {
@@ -82,6 +83,7 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     known.extend(modules.iter().filter_map(|m| raw_id(m.tree.as_ref(), "id")));
     // A module that could not be read was reported; its bank is not "without a module".
     known.extend(input.broken_modules.iter().cloned());
+    known.extend(input.installed_elsewhere.iter().cloned());
 
     let mut bank_errors: Vec<usize> = banks.iter().map(|b| b.errors).collect();
     let mut seen_modules: BTreeMap<String, String> = BTreeMap::new();
