@@ -18,6 +18,9 @@ use patterns::session::learn::{Learn, Stage};
 use patterns::session::question::{Effect, Input};
 use patterns::session::record::Save;
 
+#[path = "support/screens.rs"]
+mod screens;
+
 /// Kills per run of the test, and the seed of their delays.
 const KILLS: usize = 250;
 const SEED: u64 = 0x5eed_c4a5;
@@ -88,6 +91,31 @@ fn walk_typed(module: LoadedModule) -> (Vec<String>, Vec<Save>, Vec<usize>) {
         keep(learn.handle(input), lines.len());
     }
     panic!("the flow did not end");
+}
+
+/// Runs a command of `patterns` with `input` on its standard input (NO_COLOR set) and
+/// returns what it printed.
+trait RunWithInput {
+    fn run_with_input(&mut self, input: &str) -> std::process::Output;
+}
+
+impl RunWithInput for Command {
+    fn run_with_input(&mut self, input: &str) -> std::process::Output {
+        self.env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child
+                    .stdin
+                    .take()
+                    .expect("stdin")
+                    .write_all(input.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("run patterns")
+    }
 }
 
 /// `patterns learn circuit-breaker --block 1 --plain` in `home`, answers not yet written.
@@ -439,20 +467,7 @@ fn a_full_disk_is_told_once_the_session_goes_on_and_the_learners_words_are_shown
         .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
         .env("PATTERNS_HOME", home.path())
         .env("TMPDIR", tmp.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("run learn");
+        .run_with_input(&input);
     assert!(output.status.success(), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
@@ -559,20 +574,7 @@ fn a_read_only_data_folder_is_told_once_and_the_session_is_kept_aside() {
         .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
         .env("PATTERNS_HOME", &home)
         .env("TMPDIR", &tmp)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("run learn");
+        .run_with_input(&input);
     fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).expect("chmod back");
     assert!(output.status.success(), "{output:?}");
     let stdout = flat(&output.stdout);
@@ -627,30 +629,10 @@ fn a_read_only_data_folder_is_told_once_and_the_session_is_kept_aside() {
 #[test]
 fn the_tui_keeps_a_failing_save_in_view() {
     use patterns::session::record::Recorder;
-    use patterns::ui::tui::event::{App, Event};
     use patterns::ui::tui::screens::learn::LearnScreen;
     use patterns::ui::tui::theme::{ColorMode, Theme};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-    fn text(app: &LearnScreen) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
-        terminal.draw(|frame| app.render(frame)).expect("draw");
-        let buffer = terminal.backend().buffer();
-        (0..buffer.area.height)
-            .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
-            .map(|at| buffer[at].symbol().to_owned())
-            .collect()
-    }
-    fn send(app: &mut LearnScreen, code: KeyCode, modifiers: KeyModifiers) {
-        let event = Event::Key(KeyEvent::new(code, modifiers));
-        if let Some(msg) = app.message(&event)
-            && let Some(effect) = app.update(msg)
-        {
-            let _ = app.perform(effect);
-        }
-    }
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    use screens::{key, key_with, screen_text};
 
     let dir = tempfile::tempdir().expect("tempdir");
     let blocked = dir.path().join("blocked");
@@ -661,8 +643,8 @@ fn the_tui_keeps_a_failing_save_in_view() {
     let theme = Theme::new(ColorMode::NoColor);
     let mut screen = LearnScreen::new(session, recorder, clock, theme, Vec::new());
     // The overview, then block 1: its first save fails and is told.
-    send(&mut screen, KeyCode::Enter, KeyModifiers::NONE);
-    let shown = text(&screen);
+    key(&mut screen, KeyCode::Enter);
+    let shown = screen_text(&screen, 80, 24);
     assert!(
         shown.contains("Progress not saved (") && shown.contains("1 event(s) kept in memory"),
         "{shown}"
@@ -673,14 +655,14 @@ fn the_tui_keeps_a_failing_save_in_view() {
             break;
         }
         match stage {
-            Stage::Lab { .. } => send(&mut screen, KeyCode::Char('n'), KeyModifiers::NONE),
+            Stage::Lab { .. } => key(&mut screen, KeyCode::Char('n')),
             _ if screen.session().awaits_answer() => {
-                send(&mut screen, KeyCode::Char('n'), KeyModifiers::CONTROL);
+                key_with(&mut screen, KeyCode::Char('n'), KeyModifiers::CONTROL);
             }
-            _ => send(&mut screen, KeyCode::Enter, KeyModifiers::NONE),
+            _ => key(&mut screen, KeyCode::Enter),
         }
     }
-    let shown = text(&screen);
+    let shown = screen_text(&screen, 80, 24);
     let held = screen.recorder().unsaved().len();
     assert!(held > 1, "saves kept failing: {held}");
     assert!(
@@ -706,20 +688,7 @@ fn a_data_folder_under_a_file_keeps_the_session_aside() {
         .args(["learn", "circuit-breaker", "--block", "1", "--plain"])
         .env("PATTERNS_HOME", &home)
         .env("TMPDIR", &tmp)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("run learn");
+        .run_with_input(&input);
     assert!(output.status.success(), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
@@ -782,20 +751,7 @@ fn a_review_on_a_full_disk_does_not_claim_its_answers_are_saved() {
         .args(["review", "--plain"])
         .env("PATTERNS_HOME", home.path())
         .env("TMPDIR", tmp.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(b"2s\nquit\n")?;
-            child.wait_with_output()
-        })
-        .expect("run review");
+        .run_with_input("2s\nquit\n");
     assert!(output.status.success(), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);

@@ -24,10 +24,12 @@ use patterns::ui::tui::screens::exam::ExamScreen;
 use patterns::ui::tui::screens::learn::LearnScreen;
 use patterns::ui::tui::screens::modules::{ModuleEntry, ModulesScreen};
 use patterns::ui::tui::theme::{ColorMode, Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tempfile::TempDir;
+
+#[path = "support/screens.rs"]
+mod screens;
+use screens::{key, send};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -591,29 +593,7 @@ fn clock() -> Timestamp {
 
 /// Every cell of the screen, rows joined by newlines.
 fn screen_text<A: App>(app: &A) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 40)).expect("test backend");
-    terminal.draw(|frame| app.render(frame)).expect("draw");
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn send<A: App>(app: &mut A, event: Event) {
-    if let Some(msg) = app.message(&event)
-        && let Some(effect) = app.update(msg)
-    {
-        let _ = app.perform(effect);
-    }
-}
-
-fn key(app: &mut impl App, code: KeyCode) {
-    send(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    screens::screen_text(app, 100, 40)
 }
 
 /// Walks the learn screen from the overview to the end (hint and a skip on each exercise),

@@ -17,6 +17,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+#[path = "support/screens.rs"]
+mod screens;
+use screens::{key, send};
+
 fn module() -> LoadedModule {
     Library::load(&[])
         .library
@@ -34,31 +38,7 @@ fn theme() -> Theme {
 }
 
 fn screen_text<A: App>(app: &A) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
-    terminal.draw(|frame| app.render(frame)).expect("draw");
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            let line: String = (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect();
-            line.trim_end().to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Sends an event the way the loop does: message, update, perform.
-fn send<A: App>(app: &mut A, event: Event) {
-    if let Some(msg) = app.message(&event)
-        && let Some(effect) = app.update(msg)
-    {
-        let _ = app.perform(effect);
-    }
-}
-
-fn key(app: &mut impl App, code: KeyCode) {
-    send(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    screens::screen_text(app, 80, 24)
 }
 
 fn typed(app: &mut impl App, text: &str) {
