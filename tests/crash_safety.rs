@@ -15,9 +15,10 @@ use patterns::content::{Library, LoadedModule};
 use patterns::engine::rng::Rng;
 use patterns::progress::{Record, Store, Timestamp};
 use patterns::session::learn::{Learn, Stage};
-use patterns::session::question::{Effect, Input};
 use patterns::session::record::Save;
 
+#[path = "support/answers.rs"]
+mod answers;
 #[path = "support/screens.rs"]
 mod screens;
 
@@ -43,54 +44,8 @@ fn walk(module: LoadedModule) -> (Vec<String>, Vec<Save>) {
 
 /// [`walk`], with the number of lines typed when each event was saved.
 fn walk_typed(module: LoadedModule) -> (Vec<String>, Vec<Save>, Vec<usize>) {
-    let mut learn = Learn::new(module, 0, 1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut saves = Vec::new();
-    let mut typed = Vec::new();
-    let mut keep = |effects: Vec<Effect>, lines: usize| {
-        for effect in effects {
-            if let Effect::Save(save) = effect {
-                saves.push(save);
-                typed.push(lines);
-            }
-        }
-    };
-    for _ in 0..1000 {
-        if learn.stage() == Stage::Done {
-            return (lines, saves, typed);
-        }
-        if !learn.awaits_answer() {
-            keep(learn.handle(Input::Continue), lines.len());
-            continue;
-        }
-        let line = match learn.stage() {
-            Stage::LabPredict { index, .. } => {
-                let step = learn.lab().expect("lab").predictions[index].step as usize;
-                let walk = learn.lab_walk().expect("walk");
-                walk.run.steps[step - 1].state.to_string()
-            }
-            Stage::Practice { .. } | Stage::IntegrationExercise { .. } => {
-                let question = learn.question().expect("question");
-                if question.item.values().is_empty() {
-                    question
-                        .item
-                        .right_answer()
-                        .unwrap_or_else(|| "my reflection".to_owned())
-                } else {
-                    "skip".to_owned()
-                }
-            }
-            _ => "my own words".to_owned(),
-        };
-        let input = if line == "skip" {
-            Input::Skip
-        } else {
-            Input::Answer(line.clone())
-        };
-        lines.push(line);
-        keep(learn.handle(input), lines.len());
-    }
-    panic!("the flow did not end");
+    let walk = answers::learn_walk(module, 0);
+    (walk.lines, walk.saves, walk.typed)
 }
 
 /// Runs a command of `patterns` with `input` on its standard input (NO_COLOR set) and

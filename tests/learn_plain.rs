@@ -5,10 +5,11 @@
 use assert_cmd::Command;
 use patterns::content::{Library, LoadedModule};
 use patterns::progress::{Store, Timestamp};
-use patterns::session::learn::{Learn, Stage};
-use patterns::session::question::{Effect, Input};
 use patterns::session::record::Save;
 use predicates::prelude::*;
+
+#[path = "support/answers.rs"]
+mod answers;
 
 fn module() -> LoadedModule {
     Library::load(&[])
@@ -28,51 +29,8 @@ fn lines_for(module: LoadedModule, start: usize) -> Vec<String> {
 /// The lines typed and what the library session asked to save along the way (the binary
 /// must record the same).
 fn walk(module: LoadedModule, start: usize) -> (Vec<String>, Vec<Save>) {
-    let mut learn = Learn::new(module, start, 1);
-    let mut lines = Vec::new();
-    let mut saves = Vec::new();
-    let mut keep = |effects: Vec<Effect>| {
-        saves.extend(effects.into_iter().filter_map(|e| match e {
-            Effect::Save(save) => Some(save),
-            _ => None,
-        }));
-    };
-    for _ in 0..1000 {
-        if learn.stage() == Stage::Done {
-            return (lines, saves);
-        }
-        if !learn.awaits_answer() {
-            keep(learn.handle(Input::Continue));
-            continue;
-        }
-        let line = match learn.stage() {
-            Stage::LabPredict { index, .. } => {
-                let step = learn.lab().expect("lab").predictions[index].step as usize;
-                let walk = learn.lab_walk().expect("walk");
-                walk.run.steps[step - 1].state.to_string()
-            }
-            Stage::Practice { .. } | Stage::IntegrationExercise { .. } => {
-                let question = learn.question().expect("question");
-                if !question.item.values().is_empty() {
-                    "skip".to_owned()
-                } else {
-                    question
-                        .item
-                        .right_answer()
-                        .unwrap_or_else(|| "my reflection".to_owned())
-                }
-            }
-            _ => "my own words".to_owned(),
-        };
-        let input = if line == "skip" {
-            Input::Skip
-        } else {
-            Input::Answer(line.clone())
-        };
-        keep(learn.handle(input));
-        lines.push(line);
-    }
-    panic!("the flow did not end");
+    let walk = answers::learn_walk(module, start);
+    (walk.lines, walk.saves)
 }
 
 fn learn(home: &std::path::Path, args: &[&str], input: String) -> assert_cmd::assert::Assert {

@@ -8,6 +8,9 @@ use patterns::content::{Library, LoadedModule};
 use patterns::engine::duration::{format_duration, parse_duration};
 use patterns::grade::{Item, Verdict, letter};
 use patterns::session::exam::Exam;
+use patterns::session::learn::{Learn, Stage};
+use patterns::session::question::{Effect, Input};
+use patterns::session::record::Save;
 
 /// A bundled module by id.
 pub fn module(id: &str) -> LoadedModule {
@@ -143,4 +146,72 @@ fn tune_candidates(item: &Item) -> Vec<String> {
             .collect();
     }
     combos.into_iter().map(|c| c.join(" ")).collect()
+}
+
+/// A learner answering everything rightly in `learn --plain`, walked through the library.
+pub struct LearnWalk {
+    /// The lines typed.
+    pub lines: Vec<String>,
+    /// The events the session saved (the binary saves the same, one `Store::update` each).
+    pub saves: Vec<Save>,
+    /// For each save, how many lines had been typed when it was made.
+    pub typed: Vec<usize>,
+}
+
+/// Walks `module` from block index `start` to the end with right answers. Parametric
+/// practice draws from a clock seed in the binary, so it is answered 'skip'; reflections
+/// and open questions get fixed words.
+pub fn learn_walk(module: LoadedModule, start: usize) -> LearnWalk {
+    let mut learn = Learn::new(module, start, 1);
+    let mut walk = LearnWalk {
+        lines: Vec::new(),
+        saves: Vec::new(),
+        typed: Vec::new(),
+    };
+    let keep = |walk: &mut LearnWalk, effects: Vec<Effect>| {
+        for effect in effects {
+            if let Effect::Save(save) = effect {
+                walk.saves.push(save);
+                walk.typed.push(walk.lines.len());
+            }
+        }
+    };
+    for _ in 0..1000 {
+        if learn.stage() == Stage::Done {
+            return walk;
+        }
+        if !learn.awaits_answer() {
+            let effects = learn.handle(Input::Continue);
+            keep(&mut walk, effects);
+            continue;
+        }
+        let line = match learn.stage() {
+            Stage::LabPredict { index, .. } => {
+                let step = learn.lab().expect("lab").predictions[index].step as usize;
+                let lab = learn.lab_walk().expect("walk");
+                lab.run.steps[step - 1].state.to_string()
+            }
+            Stage::Practice { .. } | Stage::IntegrationExercise { .. } => {
+                let question = learn.question().expect("question");
+                if question.item.values().is_empty() {
+                    question
+                        .item
+                        .right_answer()
+                        .unwrap_or_else(|| "my reflection".to_owned())
+                } else {
+                    "skip".to_owned()
+                }
+            }
+            _ => "my own words".to_owned(),
+        };
+        let input = if line == "skip" {
+            Input::Skip
+        } else {
+            Input::Answer(line.clone())
+        };
+        walk.lines.push(line);
+        let effects = learn.handle(input);
+        keep(&mut walk, effects);
+    }
+    panic!("the flow did not end");
 }
