@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use patterns::content::{Library, LoadedModule};
+use patterns::content::LoadedModule;
 use patterns::engine::rng::Rng;
 use patterns::progress::{Record, Store, Timestamp};
 use patterns::session::learn::{Learn, Stage};
@@ -27,11 +27,7 @@ const KILLS: usize = 250;
 const SEED: u64 = 0x5eed_c4a5;
 
 fn module() -> LoadedModule {
-    Library::load(&[])
-        .library
-        .get("circuit-breaker")
-        .cloned()
-        .expect("bundled module")
+    answers::module("circuit-breaker")
 }
 
 /// The lines a learner answering everything rightly types from block 1, and the events the
