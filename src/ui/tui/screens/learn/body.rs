@@ -165,14 +165,24 @@ impl LearnScreen {
                 integration.minutes
             )));
         }
-        lines.push(Line::styled(
-            format!(
-                "About {} minutes. Enter starts at block {}.",
-                self.session.module().minutes(),
-                self.session.start_block() + 1
-            ),
-            self.theme.dim,
-        ));
+        let minutes = self.session.module().minutes();
+        let start = self.session.start_block() + 1;
+        match self.session.continue_message() {
+            // Two lines: the message names the block's title, which can be long.
+            Some(message) => {
+                lines.push(Line::from(clean(&message)));
+                lines.push(Line::styled(
+                    format!(
+                        "About {minutes} minutes. Enter continues there; r restarts block {start}."
+                    ),
+                    self.theme.dim,
+                ));
+            }
+            None => lines.push(Line::styled(
+                format!("About {minutes} minutes. Enter starts at block {start}."),
+                self.theme.dim,
+            )),
+        }
         lines
     }
 
