@@ -283,14 +283,15 @@ fn show_stage<R: BufRead, W: Write>(
             match session.continue_message() {
                 Some(message) => {
                     console.say(&format!(
-                        "About {} minutes in all. {message}\n",
+                        "About {} minutes in all.\n",
                         session.module().minutes()
                     ))?;
+                    console.para("", &message)?;
                     console.para(
                         "",
                         &format!(
                             "Press Enter to continue there, or type '{RESTART}' to start block {} \
-                             from its beginning.",
+                             over.",
                             session.start_block() + 1
                         ),
                     )?;
