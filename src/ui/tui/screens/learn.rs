@@ -373,7 +373,7 @@ impl LearnScreen {
             None if self.session.stage() == Stage::Overview => {
                 // The plan stays visible at any height; the summary and outcomes above it
                 // are clipped first.
-                let plan = self.overview_plan();
+                let plan = self.overview_plan(inner.width);
                 let plan_height = u16::try_from(plan.len()).unwrap_or(u16::MAX);
                 let [head, _gap, plan_area] = Layout::vertical([
                     Constraint::Min(0),
