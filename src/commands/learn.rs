@@ -293,3 +293,98 @@ pub(crate) fn warn_unsaved(recorder: &Recorder) {
         let _ = writeln!(io::stderr(), "warning: {message}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Library;
+    use crate::progress::{Attempt, JournalEntry, Verdict};
+
+    fn module() -> LoadedModule {
+        Library::load(&[])
+            .library
+            .get("circuit-breaker")
+            .cloned()
+            .expect("bundled")
+    }
+
+    fn attempt(verdict: Verdict, at: u64) -> Attempt {
+        Attempt {
+            at: Timestamp(at),
+            verdict,
+            hints_used: 0,
+            answer: "x".into(),
+            difficulty: None,
+        }
+    }
+
+    /// The index of the block whose practice holds a reflection, and that reflection's id.
+    fn block_with_reflection(module: &LoadedModule) -> (usize, String) {
+        module
+            .module
+            .blocks
+            .iter()
+            .enumerate()
+            .find_map(|(i, b)| {
+                b.practice
+                    .iter()
+                    .find(|id| module.exercise(id).is_some_and(|e| e.reflection.is_some()))
+                    .map(|id| (i, id.clone()))
+            })
+            .expect("a bundled block practises a reflection")
+    }
+
+    #[test]
+    fn attempts_right_or_wrong_and_journaled_reflections_are_answered() {
+        let m = module();
+        let (block, reflection) = block_with_reflection(&m);
+        let graded = m.module.blocks[block]
+            .practice
+            .iter()
+            .find(|id| **id != reflection)
+            .expect("a graded item")
+            .clone();
+        let mut record = Record::new();
+        record.record_attempt(m.id(), &graded, attempt(Verdict::Wrong, 10));
+        record.record_attempt(
+            m.id(),
+            "some-other-block-item",
+            attempt(Verdict::Correct, 10),
+        );
+        let prompt = m.exercise(&reflection).expect("exercise").prompt.clone();
+        record.add_journal_entry(
+            m.id(),
+            JournalEntry {
+                at: Timestamp(11),
+                block: m.module.blocks[block].id.clone(),
+                prompt,
+                text: "my thoughts".into(),
+            },
+        );
+        let progress = record.module(m.id()).expect("recorded");
+        let answered = answered_in(&m, progress, block);
+        assert_eq!(answered, HashSet::from([graded, reflection]));
+        assert!(answered_in(&m, progress, 99).is_empty(), "out of range");
+    }
+
+    #[test]
+    fn a_finished_block_counts_only_what_came_after_its_finish() {
+        let m = module();
+        let ids = m.module.blocks[0].practice.clone();
+        let mut record = Record::new();
+        record.record_attempt(m.id(), &ids[0], attempt(Verdict::Correct, 10));
+        record.record_attempt(m.id(), &ids[1], attempt(Verdict::Correct, 10));
+        record.complete_block(m.id(), &m.module.blocks[0].id, None, Timestamp(20));
+        // Revisited with --block 1: the first item again, after the finish.
+        record.record_attempt(m.id(), &ids[0], attempt(Verdict::Correct, 30));
+        let progress = record.module(m.id()).expect("recorded");
+        assert_eq!(
+            answered_in(&m, progress, 0),
+            HashSet::from([ids[0].clone()])
+        );
+        // A finish without a time (migrated from version 1): nothing counts.
+        let mut progress = progress.clone();
+        progress.blocks_completed[0].at = None;
+        assert!(answered_in(&m, &progress, 0).is_empty());
+    }
+}
