@@ -222,3 +222,71 @@ fn every_kind_and_the_integration_challenge() {
     assert!(progress.journal.iter().any(|e| e.block == "integration"));
     assert_eq!(progress.blocks_completed.len(), 1);
 }
+
+/// Quitting after two of block 1's three practice items: the next session continues at the
+/// third (after saying so), `restart` starts the block over, `--block 1` starts it afresh.
+#[test]
+fn resume_continues_at_the_first_unanswered_practice_item() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let m = module();
+    let block = &m.module.blocks[0];
+    assert!(
+        block.practice.len() >= 3,
+        "block 1 has practice left to resume at"
+    );
+    let walk = answers::learn_walk(m.clone(), 0);
+    // The lines typed up to the answer of the second practice item, then 'quit'.
+    let second = walk
+        .saves
+        .iter()
+        .position(|s| matches!(s, Save::Attempt { exercise, .. } if *exercise == block.practice[1]))
+        .expect("the second practice item is answered");
+    let mut input = walk.lines[..walk.typed[second]].to_vec();
+    input.push("quit".to_owned());
+    learn(home.path(), &[], input.join("\n") + "\n")
+        .success()
+        .stdout(predicate::str::contains("Stopped in block 1"));
+    let record = Store::in_dir(home.path())
+        .load(Timestamp(0))
+        .expect("progress")
+        .record;
+    let attempts = &record.module("circuit-breaker").expect("recorded").attempts;
+    assert!(attempts.contains_key(&block.practice[0]) && attempts.contains_key(&block.practice[1]));
+    assert!(!attempts.contains_key(&block.practice[2]));
+
+    let count = block.practice.len();
+    let continued = learn(home.path(), &[], "\nquit\n".into())
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Continue at block 1 '{}', practice 3 of {count}.",
+            block.title
+        )))
+        .stdout(predicate::str::contains(
+            "Press Enter to continue there, or type 'restart' to start block 1 over.",
+        ));
+    let out = String::from_utf8_lossy(&continued.get_output().stdout).into_owned();
+    // The next thing asked is the third practice item: no priming, concept or lab again.
+    let asked = out
+        .find(&format!("--- Practice 3 of {count}"))
+        .expect("asked");
+    assert!(
+        !out.contains("Priming question") && !out.contains("--- Lab ---"),
+        "{out}"
+    );
+    assert!(!out[..asked].contains("--- Practice"), "{out}");
+
+    learn(home.path(), &[], "restart\nquit\n".into())
+        .success()
+        .stdout(predicate::str::contains(
+            "Starting block 1 from its beginning.",
+        ))
+        .stdout(predicate::str::contains("Priming question"))
+        .stdout(predicate::str::contains("--- Practice").not());
+
+    // An explicit --block starts the block from its beginning, without asking.
+    learn(home.path(), &["--block", "1"], "quit\n".into())
+        .success()
+        .stdout(predicate::str::contains("Starting at block 1."))
+        .stdout(predicate::str::contains("Priming question"))
+        .stdout(predicate::str::contains("Continue at").not());
+}

@@ -3,6 +3,8 @@
 //! each exercise widget, consolidation, the exam with its progress bar and the results.
 //! Screens are driven through their `App` methods, exactly as the event loop does.
 
+use std::collections::HashSet;
+
 use patterns::content::{Library, LoadedModule};
 use patterns::progress::Timestamp;
 use patterns::session::exam::Exam;
@@ -106,6 +108,58 @@ fn module_list() {
 fn overview() {
     let screen = learn_screen(1);
     insta::assert_snapshot!(screen_text(&screen));
+}
+
+/// A learner back in block 2 after answering its first three practice items: the overview
+/// says where they continue and offers `r`; Enter lands on practice 4, `r` on the priming.
+#[test]
+fn overview_resuming_in_a_block() {
+    let practice = module().module.blocks[1].practice.clone();
+    assert!(practice.len() >= 4, "block 2 has a fourth practice item");
+    let answered: HashSet<String> = practice[..3].iter().cloned().collect();
+    let resumed = || {
+        let mut screen = LearnScreen::new(
+            Learn::resume(module(), 1, &answered, 1),
+            Recorder::in_memory(),
+            clock,
+            theme(),
+            vec!["cascade".into()],
+        );
+        send(
+            &mut screen,
+            Event::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        screen
+    };
+    let mut screen = resumed();
+    let text = screen_text(&screen);
+    // The message wraps with the block's long title.
+    assert!(
+        text.contains("Continue at block 2 'Mechanics")
+            && text.contains(&format!("4 of {}.", practice.len()))
+            && text.contains("r restarts block 2"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    key(&mut screen, KeyCode::Enter);
+    assert_eq!(
+        screen.session().stage(),
+        Stage::Practice { block: 1, index: 3 }
+    );
+
+    let mut screen = resumed();
+    key(&mut screen, KeyCode::Char('r'));
+    let text = screen_text(&screen);
+    assert!(
+        text.contains("Enter starts at block 2.")
+            && text.contains("Block 2 will start from its beginning."),
+        "{text}"
+    );
+    key(&mut screen, KeyCode::Enter);
+    assert_eq!(screen.session().stage(), Stage::Priming { block: 1 });
 }
 
 /// A fresh learner's overview of bundled module `id` (nothing done, starting at block 1).

@@ -1,11 +1,12 @@
-//! `patterns learn <module> [--block N]`: the learning flow, resuming at the learner's
-//! current block, as the TUI screen on a terminal and the plain front end otherwise (or with
+//! `patterns learn <module> [--block N]`: the learning flow, resuming in the learner's
+//! current block at its first practice item not answered yet, as the TUI screen on a terminal and the plain front end otherwise (or with
 //! `--plain`); `patterns` alone on a terminal (the module list). Also the helpers `exam` and
 //! `review` share: finding a module, choosing the front end, opening the recorder.
 //!
 //! The shell reads the clock here (for timestamps and the seed of parametric practice) and
 //! passes it down. Exit 0 however the session ends (finished, `quit`, end of input).
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write as _};
 use std::process::ExitCode;
 
@@ -13,7 +14,7 @@ use crate::cli::{Global, LearnArgs};
 use crate::commands::progress::now;
 use crate::commands::{ClosedStdout, Outcome, UsageError};
 use crate::content::{Library, LoadedModule};
-use crate::progress::{Record, Store, StoreError};
+use crate::progress::{ModuleRecord, Record, Store, StoreError, Timestamp};
 use crate::session::learn::Learn;
 use crate::session::record::Recorder;
 use crate::ui::plain::console::Console;
@@ -76,17 +77,22 @@ pub(crate) fn terminal_error(error: io::Error) -> miette::Report {
 fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
     let (mut recorder, record) = open_record();
     let progress = record.module(module.id());
-    let start = match block {
-        Some(n) => block_index(&module, n)?,
-        None => progress
-            .and_then(|p| p.current_block.as_deref())
-            .and_then(|id| module.module.blocks.iter().position(|b| b.id == id))
-            .unwrap_or(0),
-    };
+    let saved = progress
+        .and_then(|p| p.current_block.as_deref())
+        .and_then(|id| module.module.blocks.iter().position(|b| b.id == id));
     let done: Vec<String> = progress
         .map(|p| p.blocks_completed.iter().map(|b| b.block.clone()).collect())
         .unwrap_or_default();
-    let mut session = Learn::new(module.clone(), start, now().secs());
+    // `--block N` is an explicit request for the block's beginning; only the saved resume
+    // point leads back into the middle of a block.
+    let mut session = match (block, progress, saved) {
+        (Some(n), _, _) => Learn::new(module.clone(), block_index(&module, n)?, now().secs()),
+        (None, Some(progress), Some(start)) => {
+            let answered = answered_in(&module, progress, start);
+            Learn::resume(module.clone(), start, &answered, now().secs())
+        }
+        (None, _, _) => Learn::new(module.clone(), 0, now().secs()),
+    };
     if !plain_mode(global) {
         let mut screen = LearnScreen::new(session, recorder, now, Theme::from_env(), done);
         let exit = tui::run(&mut screen).map_err(terminal_error)?;
@@ -141,6 +147,51 @@ fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
     console.flush().map_err(io_error)?;
     warn_unsaved(&recorder);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The practice items of block `block` the learner has answered: graded ones with an
+/// attempt, reflections with their prompt in the journal. A block finished before counts
+/// only what came after its first finish (a revisit through `--block` starts afresh); one
+/// finished before times were kept (version 1) counts nothing.
+fn answered_in(module: &LoadedModule, progress: &ModuleRecord, block: usize) -> HashSet<String> {
+    let Some(block) = module.module.blocks.get(block) else {
+        return HashSet::new();
+    };
+    let since = match progress
+        .blocks_completed
+        .iter()
+        .find(|c| c.block == block.id)
+    {
+        None => None,
+        Some(completion) => match completion.at {
+            Some(at) => Some(at),
+            None => return HashSet::new(),
+        },
+    };
+    let after = |at: Timestamp| since.is_none_or(|since| at > since);
+    block
+        .practice
+        .iter()
+        .filter(|id| {
+            let attempted = progress
+                .attempts
+                .get(id.as_str())
+                .is_some_and(|attempts| attempts.iter().any(|a| after(a.at)));
+            let journaled = || {
+                module
+                    .exercise(id)
+                    .filter(|e| e.reflection.is_some())
+                    .is_some_and(|e| {
+                        progress
+                            .journal
+                            .iter()
+                            .any(|entry| entry.prompt == e.prompt && after(entry.at))
+                    })
+            };
+            attempted || journaled()
+        })
+        .cloned()
+        .collect()
 }
 
 /// The end of a session when saving failed: [`warn_unsaved`] then says what became of it.
@@ -240,5 +291,100 @@ pub(crate) fn warn_unsaved(recorder: &Recorder) {
         // Module text (prompts) is untrusted: no raw escapes reach the terminal.
         let message = crate::ui::sanitize::strip_controls(&message);
         let _ = writeln!(io::stderr(), "warning: {message}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Library;
+    use crate::progress::{Attempt, JournalEntry, Verdict};
+
+    fn module() -> LoadedModule {
+        Library::load(&[])
+            .library
+            .get("circuit-breaker")
+            .cloned()
+            .expect("bundled")
+    }
+
+    fn attempt(verdict: Verdict, at: u64) -> Attempt {
+        Attempt {
+            at: Timestamp(at),
+            verdict,
+            hints_used: 0,
+            answer: "x".into(),
+            difficulty: None,
+        }
+    }
+
+    /// The index of the block whose practice holds a reflection, and that reflection's id.
+    fn block_with_reflection(module: &LoadedModule) -> (usize, String) {
+        module
+            .module
+            .blocks
+            .iter()
+            .enumerate()
+            .find_map(|(i, b)| {
+                b.practice
+                    .iter()
+                    .find(|id| module.exercise(id).is_some_and(|e| e.reflection.is_some()))
+                    .map(|id| (i, id.clone()))
+            })
+            .expect("a bundled block practises a reflection")
+    }
+
+    #[test]
+    fn attempts_right_or_wrong_and_journaled_reflections_are_answered() {
+        let m = module();
+        let (block, reflection) = block_with_reflection(&m);
+        let graded = m.module.blocks[block]
+            .practice
+            .iter()
+            .find(|id| **id != reflection)
+            .expect("a graded item")
+            .clone();
+        let mut record = Record::new();
+        record.record_attempt(m.id(), &graded, attempt(Verdict::Wrong, 10));
+        record.record_attempt(
+            m.id(),
+            "some-other-block-item",
+            attempt(Verdict::Correct, 10),
+        );
+        let prompt = m.exercise(&reflection).expect("exercise").prompt.clone();
+        record.add_journal_entry(
+            m.id(),
+            JournalEntry {
+                at: Timestamp(11),
+                block: m.module.blocks[block].id.clone(),
+                prompt,
+                text: "my thoughts".into(),
+            },
+        );
+        let progress = record.module(m.id()).expect("recorded");
+        let answered = answered_in(&m, progress, block);
+        assert_eq!(answered, HashSet::from([graded, reflection]));
+        assert!(answered_in(&m, progress, 99).is_empty(), "out of range");
+    }
+
+    #[test]
+    fn a_finished_block_counts_only_what_came_after_its_finish() {
+        let m = module();
+        let ids = m.module.blocks[0].practice.clone();
+        let mut record = Record::new();
+        record.record_attempt(m.id(), &ids[0], attempt(Verdict::Correct, 10));
+        record.record_attempt(m.id(), &ids[1], attempt(Verdict::Correct, 10));
+        record.complete_block(m.id(), &m.module.blocks[0].id, None, Timestamp(20));
+        // Revisited with --block 1: the first item again, after the finish.
+        record.record_attempt(m.id(), &ids[0], attempt(Verdict::Correct, 30));
+        let progress = record.module(m.id()).expect("recorded");
+        assert_eq!(
+            answered_in(&m, progress, 0),
+            HashSet::from([ids[0].clone()])
+        );
+        // A finish without a time (migrated from version 1): nothing counts.
+        let mut progress = progress.clone();
+        progress.blocks_completed[0].at = None;
+        assert!(answered_in(&m, &progress, 0).is_empty());
     }
 }

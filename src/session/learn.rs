@@ -5,7 +5,11 @@
 //!
 //! Invariants: every graded practice answer and every reflection becomes a [`Save`] the
 //! moment it is given; entering a block saves it as the resume point; lab predictions are
-//! graded against the engine's run of the lab script, never against authored text.
+//! graded against the engine's run of the lab script, never against authored text. A
+//! resumed session ([`Learn::resume`]) leaves its overview for the first practice item of
+//! the block not yet answered, unless the learner restarts the block.
+
+use std::collections::HashSet;
 
 use crate::content::LoadedModule;
 use crate::content::model::{Block, Lab, StateName};
@@ -78,6 +82,16 @@ pub struct LabWalk {
     pub answered: u32,
 }
 
+/// Where a resumed session continues inside its block, past priming, concept, bridge and
+/// lab (which the learner went through before leaving).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// Practice item `index` (from 0): the block's first item not answered yet.
+    Practice { index: usize },
+    /// Every practice item was answered: the block's consolidation prompts.
+    Consolidation,
+}
+
 /// The learning session.
 #[derive(Debug, Clone)]
 pub struct Learn {
@@ -85,6 +99,8 @@ pub struct Learn {
     stage: Stage,
     /// The block the overview leads to.
     start: usize,
+    /// Where in block `start` the overview leads to; `None` is the block's priming.
+    resume: Option<Resume>,
     seed: u64,
     priming_answer: Option<String>,
     question: Option<Question>,
@@ -107,6 +123,7 @@ impl Learn {
             module,
             stage: Stage::Overview,
             start: start.min(last),
+            resume: None,
             seed,
             priming_answer: None,
             question: None,
@@ -114,6 +131,63 @@ impl Learn {
             lab_error: None,
             results: Vec::new(),
         }
+    }
+
+    /// A session on `module` at its overview, leading back into block `block` (from 0) where
+    /// the learner left it: the first practice item whose id is not in `answered`, or the
+    /// consolidation prompts when every one is. An attempted item counts as answered, right
+    /// or wrong (a miss is already enrolled in review). When no practice item of the block
+    /// is in `answered` (nothing done yet, the block was out of range, or the ids are stale
+    /// because the module changed), this is [`Learn::new`]: the block from its priming.
+    pub fn resume(
+        module: LoadedModule,
+        block: usize,
+        answered: &HashSet<String>,
+        seed: u64,
+    ) -> Self {
+        let resume = module.module.blocks.get(block).and_then(|b| {
+            if !b.practice.iter().any(|id| answered.contains(id)) {
+                return None;
+            }
+            Some(
+                match b.practice.iter().position(|id| !answered.contains(id)) {
+                    Some(index) => Resume::Practice { index },
+                    None => Resume::Consolidation,
+                },
+            )
+        });
+        let mut learn = Self::new(module, block, seed);
+        learn.resume = resume;
+        learn
+    }
+
+    /// Where inside the start block the overview leads to; `None`: its beginning.
+    pub fn resume_point(&self) -> Option<Resume> {
+        self.resume
+    }
+
+    /// At the overview, drops the resume point: the start block begins at its priming.
+    /// Elsewhere it does nothing. Returns whether there was a resume point to drop.
+    pub fn restart_block(&mut self) -> bool {
+        self.stage == Stage::Overview && self.resume.take().is_some()
+    }
+
+    /// What the overview tells a resuming learner, e.g. `Continue at block 2 'Mechanics',
+    /// practice 5 of 6.`; `None` when the session starts at a block's beginning.
+    pub fn continue_message(&self) -> Option<String> {
+        let resume = self.resume?;
+        let block = self.module.module.blocks.get(self.start)?;
+        let place = match resume {
+            Resume::Practice { index } => {
+                format!("practice {} of {}", index + 1, block.practice.len())
+            }
+            Resume::Consolidation => "consolidation (every practice item answered)".to_owned(),
+        };
+        Some(format!(
+            "Continue at block {} '{}', {place}.",
+            self.start + 1,
+            block.title
+        ))
     }
 
     pub fn module(&self) -> &LoadedModule {

@@ -6,14 +6,26 @@ use crate::grade::Item;
 use crate::session::question::{Effect, Question};
 use crate::session::record::Save;
 
-use super::{LabWalk, Learn, Stage};
+use super::{LabWalk, Learn, Resume, Stage};
 
 impl Learn {
     /// The stage after the current one.
     pub(super) fn next(&mut self) -> Vec<Effect> {
         let blocks = &self.module.module.blocks;
         match self.stage {
-            Stage::Overview => self.enter_block(self.start),
+            Stage::Overview => {
+                let mut effects = self.enter_block(self.start);
+                match self.resume.take() {
+                    Some(Resume::Practice { index }) => {
+                        effects.extend(self.practice(self.start, index));
+                    }
+                    Some(Resume::Consolidation) => {
+                        effects.extend(self.consolidation(self.start, 0));
+                    }
+                    None => {}
+                }
+                effects
+            }
             Stage::Priming { block } => self.enter(Stage::Concept { block }),
             Stage::Concept { block } => self.enter(Stage::Reveal { block }),
             Stage::Reveal { block } => self.enter(Stage::Bridge { block }),

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::*;
 use crate::content::Library;
 
@@ -214,6 +216,111 @@ fn hints_skip_and_malformed_answers_in_practice() {
 fn starting_block_is_clamped_and_entered_after_the_overview() {
     let last = module().module.blocks.len() - 1;
     let mut learn = Learn::new(module(), 99, 1);
+    learn.handle(Input::Continue);
+    assert_eq!(learn.stage(), Stage::Priming { block: last });
+}
+
+/// The practice ids of block `block` of the bundled module.
+fn practice_ids(block: usize) -> Vec<String> {
+    module().module.blocks[block].practice.clone()
+}
+
+#[test]
+fn resume_lands_on_the_first_unanswered_practice_item() {
+    let ids = practice_ids(1);
+    assert!(ids.len() >= 3, "block 2 has practice to resume in");
+    // The first two answered (one of them may have been wrong: attempted is answered).
+    let answered: HashSet<String> = ids[..2].iter().cloned().collect();
+    let mut learn = Learn::resume(module(), 1, &answered, 1);
+    assert_eq!(learn.stage(), Stage::Overview);
+    assert_eq!(learn.resume_point(), Some(Resume::Practice { index: 2 }));
+    let title = &module().module.blocks[1].title;
+    assert_eq!(
+        learn.continue_message().as_deref(),
+        Some(
+            format!(
+                "Continue at block 2 '{title}', practice 3 of {}.",
+                ids.len()
+            )
+            .as_str()
+        )
+    );
+    let effects = learn.handle(Input::Continue);
+    assert_eq!(learn.stage(), Stage::Practice { block: 1, index: 2 });
+    assert_eq!(learn.question().map(|q| q.item.id()), Some(ids[2].as_str()));
+    // Entering still saves the block as the resume point.
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Save(Save::CurrentBlock { block, .. })] if *block == module().module.blocks[1].id
+    ));
+    // From there the block goes on as usual.
+    learn.handle(Input::Skip);
+    assert_eq!(learn.stage(), Stage::Practice { block: 1, index: 3 });
+}
+
+#[test]
+fn a_gap_is_the_first_unanswered_item() {
+    let ids = practice_ids(1);
+    let answered: HashSet<String> = [ids[0].clone(), ids[2].clone()].into();
+    let learn = Learn::resume(module(), 1, &answered, 1);
+    assert_eq!(learn.resume_point(), Some(Resume::Practice { index: 1 }));
+}
+
+#[test]
+fn all_answered_resumes_at_consolidation() {
+    let answered: HashSet<String> = practice_ids(1).into_iter().collect();
+    let mut learn = Learn::resume(module(), 1, &answered, 1);
+    assert_eq!(learn.resume_point(), Some(Resume::Consolidation));
+    assert!(
+        learn
+            .continue_message()
+            .is_some_and(|m| m.ends_with(", consolidation (every practice item answered).")),
+        "{:?}",
+        learn.continue_message()
+    );
+    learn.handle(Input::Continue);
+    assert_eq!(learn.stage(), Stage::Consolidation { block: 1, index: 0 });
+    assert!(learn.reflection_prompt().is_some());
+}
+
+#[test]
+fn restart_goes_to_priming() {
+    let answered: HashSet<String> = practice_ids(1)[..1].iter().cloned().collect();
+    let mut learn = Learn::resume(module(), 1, &answered, 1);
+    assert!(learn.restart_block());
+    assert_eq!(learn.resume_point(), None);
+    assert_eq!(learn.continue_message(), None);
+    assert!(!learn.restart_block(), "nothing left to restart");
+    learn.handle(Input::Continue);
+    assert_eq!(learn.stage(), Stage::Priming { block: 1 });
+    // Past the overview, restart does nothing.
+    let mut learn = Learn::resume(module(), 1, &answered, 1);
+    learn.handle(Input::Continue);
+    assert!(!learn.restart_block());
+    assert_eq!(learn.stage(), Stage::Practice { block: 1, index: 1 });
+}
+
+#[test]
+fn stale_or_out_of_range_resume_points_start_the_block() {
+    // Ids the module no longer has (it changed since), or another block's ids.
+    let stale: HashSet<String> = ["gone-1".to_owned(), practice_ids(0)[0].clone()].into();
+    let mut learn = Learn::resume(module(), 1, &stale, 1);
+    assert_eq!(learn.resume_point(), None);
+    learn.handle(Input::Continue);
+    assert_eq!(learn.stage(), Stage::Priming { block: 1 });
+    // Nothing answered.
+    let learn = Learn::resume(module(), 1, &HashSet::new(), 1);
+    assert_eq!(learn.resume_point(), None);
+    // A block past the end: clamped like `new`, from its beginning.
+    let everything: HashSet<String> = module()
+        .module
+        .blocks
+        .iter()
+        .flat_map(|b| b.practice.clone())
+        .collect();
+    let last = module().module.blocks.len() - 1;
+    let mut learn = Learn::resume(module(), 99, &everything, 1);
+    assert_eq!(learn.resume_point(), None);
     learn.handle(Input::Continue);
     assert_eq!(learn.stage(), Stage::Priming { block: last });
 }

@@ -129,6 +129,9 @@ pub fn describe_breaker(spec: &BreakerSpec) -> String {
     parts.join(", ")
 }
 
+/// The line that starts a resumed block over from its priming question.
+const RESTART: &str = "restart";
+
 const PRACTICE_COMMANDS: &str = "Type 'hint' for a hint, 'skip' to move on, 'quit' to stop.";
 
 /// Runs the learning flow. `done` are the block ids already completed (marked ✓ in the
@@ -153,6 +156,26 @@ pub fn learn<R: BufRead, W: Write>(
             }
             show_stage(console, session, done, &mut lab_steps_shown)?;
             shown = Some(stage);
+        }
+        // A resumed session asks before leading back into the middle of the block.
+        if stage == Stage::Overview && session.resume_point().is_some() {
+            let Some(line) = console.ask()? else {
+                return Ok(Ending::EndOfInput);
+            };
+            match line {
+                Line::Quit => return Ok(Ending::Quit),
+                Line::Text(text) if text.trim().eq_ignore_ascii_case(RESTART) => {
+                    session.restart_block();
+                    console.say(&format!(
+                        "Starting block {} from its beginning.\n\n",
+                        session.start_block() + 1
+                    ))?;
+                }
+                _ => {}
+            }
+            let effects = session.handle(Input::Continue);
+            perform(console, effects, save)?;
+            continue;
         }
         if !session.awaits_answer() {
             let effects = session.handle(Input::Continue);
@@ -257,11 +280,28 @@ fn show_stage<R: BufRead, W: Write>(
                     integration.title, integration.minutes
                 ))?;
             }
-            console.say(&format!(
-                "About {} minutes in all. Starting at block {}.\n\n",
-                session.module().minutes(),
-                session.start_block() + 1
-            ))?;
+            match session.continue_message() {
+                Some(message) => {
+                    console.say(&format!(
+                        "About {} minutes in all.\n",
+                        session.module().minutes()
+                    ))?;
+                    console.para("", &message)?;
+                    console.para(
+                        "",
+                        &format!(
+                            "Press Enter to continue there, or type '{RESTART}' to start block {} \
+                             over.",
+                            session.start_block() + 1
+                        ),
+                    )?;
+                }
+                None => console.say(&format!(
+                    "About {} minutes in all. Starting at block {}.\n\n",
+                    session.module().minutes(),
+                    session.start_block() + 1
+                ))?,
+            }
         }
         Stage::Priming { block } => {
             console.say(&format!("{}\n\n", heading(block)))?;

@@ -1,6 +1,7 @@
 //! The learning screen over a [`Learn`] session: the module overview, each block's priming
 //! question, concept (in the pager), bridge, the lab (the stepper screen, in prediction
-//! mode), practice exercises graded on the spot, consolidation into the journal.
+//! mode), practice exercises graded on the spot, consolidation into the journal. A resumed
+//! session's overview says where it continues; `r` there starts the block over instead.
 //!
 //! `update` turns keys into session inputs and returns the session's effects; `perform`
 //! saves them (one store update per event) and decides when to leave; `render` only reads.
@@ -255,6 +256,15 @@ impl LearnScreen {
                     None
                 }
             },
+            Stage::Overview if key.code == KeyCode::Char('r') => {
+                if self.session.restart_block() {
+                    self.status = Some(format!(
+                        "Block {} will start from its beginning.",
+                        self.session.start_block() + 1
+                    ));
+                }
+                None
+            }
             _ => match key.code {
                 KeyCode::Enter | KeyCode::Char(' ' | 'n') => self.send(Input::Continue),
                 KeyCode::Char('q') | KeyCode::Esc => Some(LearnEffect::Leave),
@@ -283,6 +293,9 @@ impl LearnScreen {
                 ("^n", "skip"),
                 ("esc", "back"),
             ],
+            Stage::Overview if self.session.resume_point().is_some() => {
+                vec![("enter", "continue"), ("r", "restart block"), ("q", "back")]
+            }
             _ => vec![("enter", "continue"), ("q", "back")],
         }
     }
@@ -360,7 +373,7 @@ impl LearnScreen {
             None if self.session.stage() == Stage::Overview => {
                 // The plan stays visible at any height; the summary and outcomes above it
                 // are clipped first.
-                let plan = self.overview_plan();
+                let plan = self.overview_plan(inner.width);
                 let plan_height = u16::try_from(plan.len()).unwrap_or(u16::MAX);
                 let [head, _gap, plan_area] = Layout::vertical([
                     Constraint::Min(0),

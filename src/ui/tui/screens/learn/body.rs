@@ -137,7 +137,9 @@ impl LearnScreen {
 
     /// The overview's plan: each block with its minutes (✓ when done), the integration
     /// challenge, and where Enter starts. One line each; never wrapped.
-    pub(super) fn overview_plan(&self) -> Vec<Line<'static>> {
+    /// The blocks, then where Enter leads; `width` wraps the resume message (it names the
+    /// block's title, which can be long).
+    pub(super) fn overview_plan(&self, width: u16) -> Vec<Line<'static>> {
         let module = &self.session.module().module;
         let clean = |text: &str| strip_controls(text).into_owned();
         let mut lines: Vec<Line<'static>> = module
@@ -165,14 +167,25 @@ impl LearnScreen {
                 integration.minutes
             )));
         }
-        lines.push(Line::styled(
-            format!(
-                "About {} minutes. Enter starts at block {}.",
-                self.session.module().minutes(),
-                self.session.start_block() + 1
-            ),
-            self.theme.dim,
-        ));
+        let minutes = self.session.module().minutes();
+        let start = self.session.start_block() + 1;
+        match self.session.continue_message() {
+            Some(message) => {
+                let wrapped =
+                    crate::ui::plain::console::wrap(&clean(&message), usize::from(width), "");
+                lines.extend(wrapped.lines().map(|l| Line::from(l.to_owned())));
+                lines.push(Line::styled(
+                    format!(
+                        "About {minutes} minutes. Enter continues there; r restarts block {start}."
+                    ),
+                    self.theme.dim,
+                ));
+            }
+            None => lines.push(Line::styled(
+                format!("About {minutes} minutes. Enter starts at block {start}."),
+                self.theme.dim,
+            )),
+        }
         lines
     }
 
