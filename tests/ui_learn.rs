@@ -203,6 +203,42 @@ fn overview_retry_backoff() {
     insta::assert_snapshot!(fresh_overview("retry-backoff"));
 }
 
+/// `o` trades the summary for the outcomes: at 80x24 the circuit-breaker module's summary
+/// leaves room for none of its nine outcomes; without it, every outcome the screen can
+/// hold is listed, and `o` again brings the summary back.
+#[test]
+fn overview_lists_the_outcomes_on_o() {
+    let module = Library::load(&[])
+        .library
+        .get("circuit-breaker")
+        .cloned()
+        .expect("bundled module");
+    let outcomes = module.module.outcomes.clone();
+    let mut screen = LearnScreen::new(
+        Learn::new(module, 0, 1),
+        Recorder::in_memory(),
+        clock,
+        theme(),
+        Vec::new(),
+    );
+    let before = screen_text(&screen);
+    assert!(before.contains("more (o lists them)"), "{before}");
+    assert!(before.contains("o outcomes"), "{before}");
+    key(&mut screen, KeyCode::Char('o'));
+    let text = screen_text(&screen);
+    let shown = outcomes
+        .iter()
+        .filter(|o| text.contains(&format!("• {}", o.split_whitespace().next().unwrap_or(""))))
+        .count();
+    assert!(shown >= 3, "{shown} outcomes shown:\n{text}");
+    assert!(!text.contains("Why one failing dependency"), "{text}");
+    assert!(text.contains("Enter starts at block 1."), "{text}");
+    insta::assert_snapshot!(text);
+    key(&mut screen, KeyCode::Char('o'));
+    assert_eq!(screen_text(&screen), before);
+    assert_eq!(screen.session().stage(), Stage::Overview);
+}
+
 #[test]
 fn overview_retry_storms() {
     insta::assert_snapshot!(fresh_overview("retry-storms"));

@@ -80,6 +80,8 @@ pub struct LearnScreen {
     status: Option<String>,
     /// The stage the entry and pager were prepared for.
     prepared: Option<Stage>,
+    /// The overview shows every outcome in place of the summary (`o` toggles).
+    outcomes_only: bool,
 }
 
 impl LearnScreen {
@@ -105,6 +107,7 @@ impl LearnScreen {
             text: TextInput::default(),
             status: None,
             prepared: None,
+            outcomes_only: false,
         }
     }
 
@@ -256,6 +259,10 @@ impl LearnScreen {
                     None
                 }
             },
+            Stage::Overview if key.code == KeyCode::Char('o') => {
+                self.outcomes_only = !self.outcomes_only;
+                None
+            }
             Stage::Overview if key.code == KeyCode::Char('r') => {
                 if self.session.restart_block() {
                     self.status = Some(format!(
@@ -293,9 +300,13 @@ impl LearnScreen {
                 ("^n", "skip"),
                 ("esc", "back"),
             ],
-            Stage::Overview if self.session.resume_point().is_some() => {
-                vec![("enter", "continue"), ("r", "restart block"), ("q", "back")]
-            }
+            Stage::Overview if self.session.resume_point().is_some() => vec![
+                ("enter", "continue"),
+                ("r", "restart block"),
+                ("o", "outcomes"),
+                ("q", "back"),
+            ],
+            Stage::Overview => vec![("enter", "continue"), ("o", "outcomes"), ("q", "back")],
             _ => vec![("enter", "continue"), ("q", "back")],
         }
     }
@@ -381,7 +392,7 @@ impl LearnScreen {
                     Constraint::Length(plan_height),
                 ])
                 .areas(inner);
-                Paragraph::new(self.overview_head(head.width, head.height))
+                Paragraph::new(self.overview_head(head.width, head.height, self.outcomes_only))
                     .wrap(Wrap { trim: false })
                     .render(head, buf);
                 Paragraph::new(Text::from(plan)).render(plan_area, buf);

@@ -106,19 +106,26 @@ impl LearnScreen {
 
     /// The overview's head for an area `width` × `height`: title, summary and the outcomes
     /// that fit whole; the rest are counted on a last line rather than cut mid-sentence.
-    pub(super) fn overview_head(&self, width: u16, height: u16) -> Text<'static> {
+    /// With `outcomes_only` (the `o` key) the summary makes room for the outcomes.
+    pub(super) fn overview_head(
+        &self,
+        width: u16,
+        height: u16,
+        outcomes_only: bool,
+    ) -> Text<'static> {
         let module = &self.session.module().module;
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let clean = |text: &str| strip_controls(text).into_owned();
         let width = usize::from(width.max(1));
         let rows = |text: &str| wrap(text, width, "").lines().count().max(1);
-        let mut lines = vec![
-            Line::styled(clean(&module.title), bold),
-            Line::from(clean(&module.summary)),
-            Line::from(""),
-            Line::styled("You will be able to:", bold),
-        ];
-        let mut used = 3 + rows(&clean(&module.summary));
+        let mut lines = vec![Line::styled(clean(&module.title), bold)];
+        let mut used = 2;
+        if !outcomes_only {
+            lines.push(Line::from(clean(&module.summary)));
+            lines.push(Line::from(""));
+            used += 1 + rows(&clean(&module.summary));
+        }
+        lines.push(Line::styled("You will be able to:", bold));
         let height = usize::from(height);
         for (i, outcome) in module.outcomes.iter().enumerate() {
             let text = format!("• {}", clean(outcome));
@@ -126,7 +133,12 @@ impl LearnScreen {
             // Keep a row for the "more" line unless this is the last outcome.
             let reserve = usize::from(left > 1);
             if used + rows(&text) + reserve > height {
-                lines.push(Line::styled(format!("… and {left} more"), self.theme.dim));
+                let more = if outcomes_only {
+                    format!("… and {left} more")
+                } else {
+                    format!("… and {left} more (o lists them)")
+                };
+                lines.push(Line::styled(more, self.theme.dim));
                 break;
             }
             used += rows(&text);
