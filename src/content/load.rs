@@ -294,6 +294,12 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| Diagnostic::error(display, None, format!("cannot read it: {error}")))?;
+    text_from_bytes(bytes, display)
+}
+
+/// A content file's bytes as text: refused when larger than [`MAX_FILE_BYTES`] or not
+/// UTF-8. [`read_text`] reads through it; the fuzz targets feed it bytes directly.
+pub fn text_from_bytes(bytes: Vec<u8>, display: &str) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             display,
