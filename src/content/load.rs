@@ -527,6 +527,19 @@ mod tests {
     }
 
     #[test]
+    fn bytes_become_text_only_when_small_and_utf8() {
+        assert_eq!(
+            text_from_bytes(b"id: x".to_vec(), "m.yaml"),
+            Ok("id: x".to_owned())
+        );
+        let error = text_from_bytes(vec![b'a', 0xff], "m.yaml").expect_err("not UTF-8");
+        assert!(error.message.contains("at byte 1"), "{error:?}");
+        let big = vec![b' '; usize::try_from(MAX_FILE_BYTES).expect("small") + 1];
+        let error = text_from_bytes(big, "m.yaml").expect_err("too large");
+        assert!(error.message.contains("larger than 1 MiB"), "{error:?}");
+    }
+
+    #[test]
     fn display_drops_dot_slash() {
         assert_eq!(display_path(Path::new("./modules/x")), "modules/x");
         assert_eq!(display_path(Path::new(".")), ".");
