@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod content;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod grade;
 pub mod progress;
 pub mod session;

@@ -398,6 +398,13 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
+    text_from_bytes(bytes, display)
+}
+
+/// A content file's bytes as text: refused when larger than [`MAX_FILE_BYTES`] or not
+/// UTF-8 (with the line and column of the first bad byte). [`read_text`] reads through it;
+/// the fuzz targets feed it bytes directly.
+pub fn text_from_bytes(bytes: Vec<u8>, display: &str) -> Result<String, Diagnostic> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(display, bytes.len() as u64));
     }
@@ -770,6 +777,19 @@ mod tests {
                 PathBuf::from("/b")
             ]
         );
+    }
+
+    #[test]
+    fn bytes_become_text_only_when_small_and_utf8() {
+        assert_eq!(
+            text_from_bytes(b"id: x".to_vec(), "m.yaml"),
+            Ok("id: x".to_owned())
+        );
+        let error = text_from_bytes(vec![b'a', 0xff], "m.yaml").expect_err("not UTF-8");
+        assert!(error.message.contains("at byte 1"), "{error:?}");
+        let big = vec![b' '; usize::try_from(MAX_FILE_BYTES).expect("small") + 1];
+        let error = text_from_bytes(big, "m.yaml").expect_err("too large");
+        assert!(error.message.contains("over the 1 MiB limit"), "{error:?}");
     }
 
     #[test]

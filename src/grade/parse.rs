@@ -84,7 +84,10 @@ pub fn states(text: &str) -> Result<Vec<StateName>, AnswerError> {
 /// refused, with the forms that work.
 pub fn duration(text: &str) -> Result<Duration, AnswerError> {
     let trimmed = text.trim().trim_end_matches('.');
-    if trimmed.parse::<f64>().is_ok() {
+    // Only digits: `nan`, `inf`, `1e5` and `-5` also parse as f64, but adding a unit to
+    // them does not make a duration, so the hint would mislead.
+    let bare_number = trimmed.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if bare_number && trimmed.parse::<f64>().is_ok() {
         return Err(AnswerError::new(format!(
             "'{trimmed}' has no unit; write a duration such as '{trimmed}s' or '{trimmed}ms'"
         )));
@@ -275,6 +278,12 @@ mod tests {
             assert_eq!(duration(text), Ok(Duration::from_secs(45)), "{text}");
         }
         assert!(duration("45").expect_err("no unit").0.contains("'45s'"));
+        assert!(duration("2.5").expect_err("no unit").0.contains("'2.5s'"));
+        // f64 reads these too; "write 'nans'" would be a bad hint.
+        for text in ["nan", "inf", "1e5", "-5"] {
+            let error = duration(text).expect_err("not a duration");
+            assert!(!error.0.contains("has no unit"), "{text}: {error}");
+        }
         assert_eq!(
             durations("1s, 2 s, 4000ms"),
             Ok(vec![

@@ -1,0 +1,6 @@
+//! Fuzz target: `patterns::fuzzing::answer_duration` (the same check runs in tests/fuzz_equivalents.rs).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| patterns::fuzzing::answer_duration(text));
