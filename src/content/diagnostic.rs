@@ -80,7 +80,7 @@ impl Diagnostic {
                     loc.line, loc.col
                 );
                 let index = (loc.line as usize).checked_sub(1);
-                if let Some(line) = source.zip(index).and_then(|(s, i)| s.lines().nth(i)) {
+                if let Some(line) = source.zip(index).and_then(|(s, i)| yaml_line(s, i)) {
                     let (shown, caret) = excerpt(line, loc.col as usize);
                     let number = loc.line.to_string();
                     let pad = " ".repeat(number.len());
@@ -168,9 +168,39 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len() * width + b.len()]
 }
 
+/// Line `index` (from 0) of `source` as YAML counts lines: `\r\n`, `\n` and a lone `\r`
+/// each end one (so a file with old Mac line endings quotes the line the parser meant).
+fn yaml_line(source: &str, index: usize) -> Option<&str> {
+    let mut rest = source;
+    for _ in 0..index {
+        let end = rest.find(['\n', '\r'])?;
+        let skip = if rest[end..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[end + skip..];
+    }
+    if rest.is_empty() {
+        // Like `str::lines`: nothing after the last line break is not a line.
+        return None;
+    }
+    let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_counted_as_yaml_counts_them() {
+        let source = "a: 1\rb: 2\r\nc: 3\nd: 4";
+        assert_eq!(yaml_line(source, 0), Some("a: 1"));
+        assert_eq!(yaml_line(source, 1), Some("b: 2"));
+        assert_eq!(yaml_line(source, 2), Some("c: 3"));
+        assert_eq!(yaml_line(source, 3), Some("d: 4"));
+        assert_eq!(yaml_line(source, 4), None);
+        assert_eq!(yaml_line("", 0), None);
+        assert_eq!(yaml_line("a\n", 1), None);
+        assert_eq!(yaml_line("a\n\nb", 1), Some(""));
+    }
 
     #[test]
     fn edit_distance_counts_edits() {
