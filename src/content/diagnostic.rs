@@ -174,7 +174,11 @@ fn yaml_line(source: &str, index: usize) -> Option<&str> {
     let mut rest = source;
     for _ in 0..index {
         let end = rest.find(['\n', '\r'])?;
-        let skip = if rest[end..].starts_with("\r\n") { 2 } else { 1 };
+        let skip = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
         rest = &rest[end + skip..];
     }
     if rest.is_empty() {

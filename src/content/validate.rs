@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::bundled;
 use super::diagnostic::{Diagnostic, Severity};
-use super::load::{DocSource, Input, LoadedModule, Origin};
+use super::load::{BankInput, DocSource, Input, LoadedModule, ModuleInput, Origin};
 use super::model::{Bank, Module};
 use super::yaml::Node;
 
@@ -20,7 +20,7 @@ mod sink;
 
 use exercise::check_bank;
 use module::{check_exercise_blocks, check_module, check_prerequisite_cycles, read_docs};
-use parse::parse_all;
+use parse::{parallel_map, parse_all};
 use sink::{Parsed, Seg, Sink};
 
 /// How deep to check.
@@ -92,8 +92,29 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
     // Which banks a successfully parsed module claimed (only those can judge "unused").
     let mut paired = vec![false; banks.len()];
 
+    // Each module's Markdown, read ahead in parallel (file reads and their checks are the
+    // costly part); its diagnostics join the module's in the loop below, in the same place.
+    let pairs: Vec<(&Parsed<Module>, &ModuleInput)> = modules.iter().zip(&input.modules).collect();
+    let mut read_ahead = parallel_map(&pairs, |(parsed, source)| {
+        let mut diagnostics = Vec::new();
+        let mut sink = Sink {
+            path: &parsed.display,
+            tree: parsed.tree.as_ref(),
+            out: &mut diagnostics,
+            errors: 0,
+        };
+        let docs = parsed
+            .value
+            .as_ref()
+            .map(|module| read_docs(&mut sink, module, &source.docs));
+        let errors = sink.errors;
+        (docs, diagnostics, errors)
+    })
+    .into_iter();
+
     let mut teachable: Vec<Teachable> = Vec::new();
     for (index, (parsed, source)) in modules.iter().zip(&input.modules).enumerate() {
+        let (docs, docs_diagnostics, docs_errors) = read_ahead.next().unwrap_or_default();
         let mut sink = Sink {
             path: &parsed.display,
             tree: parsed.tree.as_ref(),
@@ -154,7 +175,9 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
             }
         };
         check_module(&mut sink, module, source, &known, bank_ids.as_ref(), bank);
-        let docs = read_docs(&mut sink, module, &source.docs);
+        let docs = docs.unwrap_or_default();
+        sink.out.extend(docs_diagnostics);
+        sink.errors += docs_errors;
         let module_errors = sink.errors;
         if let Some(i) = bank_index {
             used_by_bank[i].extend(references(module));
@@ -194,28 +217,43 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
             .entry(source.folder.clone())
             .or_insert_with(|| source.display.clone());
     }
-    for (i, (parsed, source)) in banks.iter().zip(&input.banks).enumerate() {
+    // The banks' checks (at `Depth::Full` every engine-backed item is re-run) in parallel;
+    // each bank's diagnostics stay together and in bank order.
+    let bank_pairs: Vec<(usize, &Parsed<Bank>, &BankInput)> = banks
+        .iter()
+        .zip(&input.banks)
+        .enumerate()
+        .map(|(i, (parsed, source))| (i, parsed, source))
+        .collect();
+    let checked_banks = parallel_map(&bank_pairs, |&(i, parsed, source)| {
+        let mut diagnostics = Vec::new();
         let mut sink = Sink {
             path: &parsed.display,
             tree: parsed.tree.as_ref(),
-            out: &mut out,
+            out: &mut diagnostics,
             errors: 0,
         };
-        let Some(bank) = &parsed.value else { continue };
-        check_bank(&mut sink, bank, &source.stem, &seen_modules, &known, depth);
-        for exercise in &bank.exercises {
-            if paired[i] && !used_by_bank[i].contains(&exercise.id) {
-                sink.warning(
-                    sink.at(&[Seg::Key("exercises"), Seg::Id(&exercise.id), Seg::Key("id")]),
-                    format!(
-                        "exercise '{}' is not used by the module (no block, pool, generator or integration names it)",
-                        exercise.id
-                    ),
-                    Some("list it under a block's 'practice' or an exam pool, or remove it".into()),
-                );
+        if let Some(bank) = &parsed.value {
+            check_bank(&mut sink, bank, &source.stem, &seen_modules, &known, depth);
+            for exercise in &bank.exercises {
+                if paired[i] && !used_by_bank[i].contains(&exercise.id) {
+                    sink.warning(
+                        sink.at(&[Seg::Key("exercises"), Seg::Id(&exercise.id), Seg::Key("id")]),
+                        format!(
+                            "exercise '{}' is not used by the module (no block, pool, generator or integration names it)",
+                            exercise.id
+                        ),
+                        Some("list it under a block's 'practice' or an exam pool, or remove it".into()),
+                    );
+                }
             }
         }
-        bank_errors[i] += sink.errors;
+        let errors = sink.errors;
+        (diagnostics, errors)
+    });
+    for (i, (diagnostics, errors)) in checked_banks.into_iter().enumerate() {
+        out.extend(diagnostics);
+        bank_errors[i] += errors;
     }
 
     // A module whose bank has errors is not fit to teach.

@@ -6,43 +6,45 @@ use super::super::yaml::{self, Loc, Problem, ProblemKind};
 use super::MODELINE_PREFIX;
 use super::sink::{Parsed, Sink};
 
-/// Parses every file, on several threads when there are many (parsing dominates the cost
-/// of checking a large content tree). Results keep the input order.
+/// `f` over every item, on several threads when there are many (parsing and the engine
+/// re-runs of `check` dominate the cost of a large content tree). Results keep the input
+/// order, so diagnostics come out the same however many threads there are.
+pub(super) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || items.len() < 16 {
+        return items.iter().map(f).collect();
+    }
+    let size = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Parses every file (in parallel when there are many). Results keep the input order.
 pub(super) fn parse_all<'a, T: serde::de::DeserializeOwned + Send>(
     files: impl Iterator<Item = (&'a str, &'a str)>,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Parsed<T>> {
     let files: Vec<(&str, &str)> = files.collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let parse_chunk = |chunk: &[(&str, &str)]| {
+    let results = parallel_map(&files, |(display, text)| {
         let mut diagnostics = Vec::new();
-        let parsed: Vec<Parsed<T>> = chunk
-            .iter()
-            .map(|(display, text)| parse_file(display, text, &mut diagnostics))
-            .collect();
+        let parsed: Parsed<T> = parse_file(display, text, &mut diagnostics);
         (parsed, diagnostics)
-    };
-    let results: Vec<(Vec<Parsed<T>>, Vec<Diagnostic>)> = if threads < 2 || files.len() < 16 {
-        vec![parse_chunk(&files)]
-    } else {
-        let size = files.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(size)
-                .map(|chunk| scope.spawn(move || parse_chunk(chunk)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
-    };
+    });
     let mut all = Vec::with_capacity(files.len());
     for (parsed, diagnostics) in results {
-        all.extend(parsed);
+        all.push(parsed);
         out.extend(diagnostics);
     }
     all
