@@ -44,28 +44,7 @@ fn fails(call: u64, fail_every: u64) -> bool {
 }
 
 fn ours(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, preset: Preset, fail_every: u64) {
-    let mut breaker = CircuitBreaker::new(preset.config()).expect("presets are valid");
-    let mut call: u64 = 0;
-    group.bench_function(id, |b| {
-        b.iter(|| {
-            call += 1;
-            let now = Duration::ZERO;
-            let permit = breaker
-                .try_acquire(black_box(now))
-                .expect("the breaker stays CLOSED");
-            let outcome = if fails(call, fail_every) {
-                Outcome::failure(Duration::from_millis(3))
-            } else {
-                Outcome::success(Duration::from_millis(3))
-            };
-            black_box(breaker.record(permit, outcome, now))
-        });
-    });
-    assert_eq!(
-        breaker.state(),
-        State::Closed,
-        "{id} measured a CLOSED breaker"
-    );
+    ours_at(group, id, preset, fail_every, || Duration::ZERO);
 }
 
 /// Ours with the clock read a real-time caller needs (the engine itself never reads one).
@@ -74,13 +53,24 @@ fn ours(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, preset: Preset, fail
     reason = "the reference point for a caller that reads a real clock; the engine does not"
 )]
 fn ours_with_clock(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, fail_every: u64) {
-    let mut breaker = CircuitBreaker::new(Preset::Seed.config()).expect("presets are valid");
     let start = Instant::now();
+    ours_at(group, id, Preset::Seed, fail_every, || start.elapsed());
+}
+
+/// Our breaker, with `now` taken from `clock` before every call.
+fn ours_at(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    preset: Preset,
+    fail_every: u64,
+    mut clock: impl FnMut() -> Duration,
+) {
+    let mut breaker = CircuitBreaker::new(preset.config()).expect("presets are valid");
     let mut call: u64 = 0;
     group.bench_function(id, |b| {
         b.iter(|| {
             call += 1;
-            let now = start.elapsed();
+            let now = clock();
             let permit = breaker
                 .try_acquire(black_box(now))
                 .expect("the breaker stays CLOSED");

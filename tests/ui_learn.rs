@@ -50,7 +50,11 @@ fn typed(app: &mut impl App, text: &str) {
 }
 
 fn learn_screen(block: usize) -> LearnScreen {
-    let session = Learn::new(module(), block, 1);
+    screen_on(Learn::new(module(), block, 1))
+}
+
+/// The learn screen over `session` at 80x24, block 'cascade' done.
+fn screen_on(session: Learn) -> LearnScreen {
     let mut screen = LearnScreen::new(
         session,
         Recorder::in_memory(),
@@ -117,23 +121,7 @@ fn overview_resuming_in_a_block() {
     let practice = module().module.blocks[1].practice.clone();
     assert!(practice.len() >= 4, "block 2 has a fourth practice item");
     let answered: HashSet<String> = practice[..3].iter().cloned().collect();
-    let resumed = || {
-        let mut screen = LearnScreen::new(
-            Learn::resume(module(), 1, &answered, 1),
-            Recorder::in_memory(),
-            clock,
-            theme(),
-            vec!["cascade".into()],
-        );
-        send(
-            &mut screen,
-            Event::Resize {
-                width: 80,
-                height: 24,
-            },
-        );
-        screen
-    };
+    let resumed = || screen_on(Learn::resume(module(), 1, &answered, 1));
     let mut screen = resumed();
     let text = screen_text(&screen);
     // The message wraps with the block's long title.

@@ -297,15 +297,10 @@ pub(crate) fn warn_unsaved(recorder: &Recorder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::Library;
     use crate::progress::{Attempt, JournalEntry, Verdict};
 
     fn module() -> LoadedModule {
-        Library::load(&[])
-            .library
-            .get("circuit-breaker")
-            .cloned()
-            .expect("bundled")
+        crate::content::load::bundled_module("circuit-breaker")
     }
 
     fn attempt(verdict: Verdict, at: u64) -> Attempt {

@@ -714,6 +714,16 @@ impl Library {
     }
 }
 
+/// The bundled module `id`, for tests across the crate.
+#[cfg(test)]
+pub(crate) fn bundled_module(id: &str) -> LoadedModule {
+    Library::load(&[])
+        .library
+        .get(id)
+        .cloned()
+        .expect("a bundled module")
+}
+
 /// The extra content roots: `--modules-dir` values, then the entries of `PATTERNS_MODULES`
 /// (given as `env`, a path list as `std::env::split_paths` reads it).
 pub fn extra_roots(dirs: &[PathBuf], env: Option<&OsStr>) -> Vec<PathBuf> {

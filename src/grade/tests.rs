@@ -11,11 +11,7 @@ use kinds::join_states;
 use std::time::Duration;
 
 fn bundled() -> LoadedModule {
-    Library::load(&[])
-        .library
-        .get("circuit-breaker")
-        .cloned()
-        .expect("the bundled module loads")
+    crate::content::load::bundled_module("circuit-breaker")
 }
 
 fn item(id: &str) -> Item {

@@ -325,14 +325,9 @@ pub fn verdict_of(q: &ExamQuestion) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::Library;
 
     fn module() -> LoadedModule {
-        Library::load(&[])
-            .library
-            .get("circuit-breaker")
-            .cloned()
-            .expect("bundled")
+        crate::content::load::bundled_module("circuit-breaker")
     }
 
     fn right_answer(item: &Item) -> String {

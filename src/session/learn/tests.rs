@@ -1,14 +1,9 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::content::Library;
 
 fn module() -> LoadedModule {
-    Library::load(&[])
-        .library
-        .get("circuit-breaker")
-        .cloned()
-        .expect("bundled")
+    crate::content::load::bundled_module("circuit-breaker")
 }
 
 /// Answers every stage rightly (computed by the library) and collects the effects.
