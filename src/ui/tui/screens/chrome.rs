@@ -1,8 +1,9 @@
-//! The title bar and the footer of key hints every learning screen draws, so they look and
-//! truncate alike at 80 columns.
+//! The title bar, the status line and the footer of key hints every learning screen draws,
+//! so they look and truncate alike at 80 columns.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 
 use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::theme::Theme;
@@ -17,6 +18,20 @@ pub fn title_bar(buf: &mut Buffer, area: Rect, theme: &Theme, left: &str, right:
     buf.set_stringn(area.x, area.y, &left, usize::from(room), theme.title);
     if right_width < area.width {
         buf.set_string(area.right() - right_width, area.y, &right, theme.title);
+    }
+}
+
+/// The status line: the screen's one-time `status` message, else the recorder's notice of
+/// saves still failing (`held`), so a failing save stays in view after it was told.
+pub fn status_line(buf: &mut Buffer, area: Rect, status: Option<&str>, held: Option<&str>) {
+    if let Some(message) = status.or(held) {
+        buf.set_stringn(
+            area.x + 1,
+            area.y,
+            strip_controls(message),
+            usize::from(area.width.saturating_sub(2)),
+            Style::new().add_modifier(Modifier::BOLD),
+        );
     }
 }
 

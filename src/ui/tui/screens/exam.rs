@@ -13,7 +13,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Text};
 use ratatui::widgets::{Cell, Gauge, Paragraph, Row, Table, Widget, Wrap};
 
-use super::chrome::{footer, title_bar};
+use super::chrome::{footer, status_line, title_bar};
 use crate::grade::Verdict;
 use crate::progress::Timestamp;
 use crate::session::exam::{Exam, verdict_of};
@@ -107,17 +107,8 @@ impl ExamScreen {
                 feedback: false,
             };
             Widget::render(&view, body.inner(Margin::new(1, 1)), buf);
-            // A failing save stays in view, after its one-time message.
             let held = self.recorder.held_notice();
-            if let Some(message) = self.status.as_deref().or(held.as_deref()) {
-                buf.set_stringn(
-                    status.x + 1,
-                    status.y,
-                    strip_controls(message),
-                    usize::from(status.width.saturating_sub(2)),
-                    Style::new().add_modifier(Modifier::BOLD),
-                );
-            }
+            status_line(buf, status, self.status.as_deref(), held.as_deref());
             footer(
                 buf,
                 foot,

@@ -10,11 +10,10 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::Text;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::chrome::{footer, title_bar};
+use super::chrome::{footer, status_line, title_bar};
 use super::stepper::Stepper;
 use crate::content::model::StateName;
 use crate::content::scenario;
@@ -25,7 +24,6 @@ use crate::session::learn::{Learn, Stage};
 use crate::session::question::{Effect, Input};
 use crate::session::record::Recorder;
 use crate::ui::plain::flow::describe_breaker;
-use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::event::{App, Event, Flow};
 use crate::ui::tui::theme::Theme;
 use crate::ui::tui::widgets::pager::{Hint, Pager, PagerMsg};
@@ -401,17 +399,8 @@ impl LearnScreen {
                 .wrap(Wrap { trim: false })
                 .render(inner, buf),
         }
-        // A failing save stays in view, after its one-time message.
         let held = self.recorder.held_notice();
-        if let Some(message) = self.status.as_deref().or(held.as_deref()) {
-            buf.set_stringn(
-                status.x + 1,
-                status.y,
-                strip_controls(message),
-                usize::from(status.width.saturating_sub(2)),
-                Style::new().add_modifier(Modifier::BOLD),
-            );
-        }
+        status_line(buf, status, self.status.as_deref(), held.as_deref());
         footer(buf, foot, &self.theme, &self.footer_hints());
     }
 }

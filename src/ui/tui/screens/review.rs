@@ -11,13 +11,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::chrome::{footer, title_bar};
+use super::chrome::{footer, status_line, title_bar};
 use crate::grade::Verdict;
 use crate::progress::Timestamp;
 use crate::session::question::{Effect, Input};
 use crate::session::record::Recorder;
 use crate::session::review::Review;
-use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::event::{App, Event, Flow};
 use crate::ui::tui::theme::Theme;
 use crate::ui::tui::widgets::question::{AnswerEntry, EntryAction, QuestionView};
@@ -160,17 +159,8 @@ impl App for ReviewScreen {
                 footer(buf, foot, &self.theme, &[("q", "done")]);
             }
         }
-        // A failing save stays in view, after its one-time message.
         let held = self.recorder.held_notice();
-        if let Some(message) = self.status.as_deref().or(held.as_deref()) {
-            buf.set_stringn(
-                status.x + 1,
-                status.y,
-                strip_controls(message),
-                usize::from(status.width.saturating_sub(2)),
-                Style::new().add_modifier(Modifier::BOLD),
-            );
-        }
+        status_line(buf, status, self.status.as_deref(), held.as_deref());
     }
 
     fn perform(&mut self, effect: ReviewEffect) -> Flow<()> {
