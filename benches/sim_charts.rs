@@ -32,13 +32,8 @@ fn storm(clients: &[u32]) -> StormChart {
         })
         .collect();
     let points = contention::simulate_many(&configs, 1, 1, NonZeroUsize::MIN)
-        .into_iter()
-        .map(|r| StormPoint {
-            strategy: r.strategy,
-            clients: r.clients,
-            calls: r.calls,
-            time_ms: r.completion_ms,
-        })
+        .iter()
+        .map(StormPoint::from)
         .collect();
     StormChart::new(
         "sim storm",

@@ -56,13 +56,8 @@ fn storm_with(clients: &[u32], theme: Theme) -> StormChart {
         })
         .collect();
     let points = contention::simulate_many(&configs, 2, 1, NonZeroUsize::MIN)
-        .into_iter()
-        .map(|r| StormPoint {
-            strategy: r.strategy,
-            clients: r.clients,
-            calls: r.calls,
-            time_ms: r.completion_ms,
-        })
+        .iter()
+        .map(StormPoint::from)
         .collect();
     StormChart::new("sim storm · contention", "completion", points, theme)
 }

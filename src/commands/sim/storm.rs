@@ -170,15 +170,7 @@ fn run_contention(
         svg::write(path, &svg)?;
     }
     if charts {
-        let points = results
-            .iter()
-            .map(|r| StormPoint {
-                strategy: r.strategy,
-                clients: r.clients,
-                calls: r.calls,
-                time_ms: r.completion_ms,
-            })
-            .collect();
+        let points = results.iter().map(StormPoint::from).collect();
         let title = format!(
             "sim storm · contention · {} clients · {}",
             describe_clients(clients),
@@ -354,15 +346,7 @@ fn run_outage(
         svg::write(path, &chart("outage", &points))?;
     }
     if charts {
-        let points = results
-            .iter()
-            .map(|r| StormPoint {
-                strategy: r.strategy,
-                clients: r.clients,
-                calls: r.calls,
-                time_ms: r.time_to_drain_ms.unwrap_or(0.0),
-            })
-            .collect();
+        let points = results.iter().map(StormPoint::from).collect();
         let title = format!(
             "sim storm · outage · {} clients · {}",
             describe_clients(clients),

@@ -20,6 +20,8 @@ use ratatui::widgets::{
 
 use crate::engine::duration::format_duration;
 use crate::engine::storm::Strategy;
+use crate::engine::storm::contention::ContentionSummary;
+use crate::engine::storm::outage::OutageSummary;
 use crate::ui::tui::event::{App, Event, Flow};
 use crate::ui::tui::theme::{ColorMode, Theme};
 
@@ -41,6 +43,30 @@ pub struct StormPoint {
     pub calls: f64,
     /// Mean completion (contention) or time to drain (outage), in milliseconds.
     pub time_ms: f64,
+}
+
+impl From<&ContentionSummary> for StormPoint {
+    /// A contention row: its time is the mean completion.
+    fn from(r: &ContentionSummary) -> Self {
+        Self {
+            strategy: r.strategy,
+            clients: r.clients,
+            calls: r.calls,
+            time_ms: r.completion_ms,
+        }
+    }
+}
+
+impl From<&OutageSummary> for StormPoint {
+    /// An outage row: its time is the time to drain (0 when it never drained).
+    fn from(r: &OutageSummary) -> Self {
+        Self {
+            strategy: r.strategy,
+            clients: r.clients,
+            calls: r.calls,
+            time_ms: r.time_to_drain_ms.unwrap_or(0.0),
+        }
+    }
 }
 
 /// The storm chart's state: the results, and the lines derived from them once.
