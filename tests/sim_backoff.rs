@@ -4,20 +4,15 @@
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
+#[path = "support/sim.rs"]
+mod sim;
+
 fn stdout(args: &[&str]) -> String {
-    let output = cargo_bin_cmd!("patterns")
-        .args(["sim", "backoff"])
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8(output.stdout).expect("stdout is UTF-8")
+    sim::stdout("backoff", args)
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
-    let mut all = args.to_vec();
-    all.push("--json");
-    serde_json::from_str(&stdout(&all)).expect("--json prints JSON")
+    sim::json("backoff", args)
 }
 
 #[test]
