@@ -7,6 +7,11 @@
 //! is written; a file from a newer version is refused and left as it is. Saving borrows the
 //! record, so when it fails the caller still holds everything the learner did. Temp files a
 //! killed save left behind are swept by the next save and never read.
+//!
+//! Concurrency: every write holds an exclusive advisory lock (on the file's folder on Unix),
+//! and [`Store::update`] holds it from read to rename, so sessions running at once
+//! never lose each other's events. A symlinked `progress.json` stays a link: the link is
+//! resolved and the target is replaced atomically in its own folder.
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -210,15 +215,82 @@ impl Store {
         }
     }
 
-    /// Writes the record atomically, creating the data directory if needed.
+    /// Writes the record atomically, creating the data directory if needed, under the
+    /// store's lock.
     pub fn save(&self, record: &Record) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        self.save_locked(record)
+    }
+
+    /// The file the record is written to: the progress file, or where a symlink at its
+    /// place points (followed to the end, relative links from the link's folder).
+    fn target(&self) -> PathBuf {
+        let mut path = self.path.clone();
+        // A loop of links ends here; the rename then fails with the system's message.
+        for _ in 0..MAX_LINKS {
+            let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+            if !is_link {
+                break;
+            }
+            let Ok(to) = fs::read_link(&path) else {
+                break;
+            };
+            path = match path.parent() {
+                Some(parent) if to.is_relative() => parent.join(to),
+                _ => to,
+            };
+        }
+        path
+    }
+
+    /// Takes the exclusive advisory lock every writer of this store takes, blocking until
+    /// it is free; released when the guard drops or the process dies (the kernel frees
+    /// it). On Unix the lock is on the folder of the file written itself, so nothing is
+    /// added to it and a read-only folder needs no write; elsewhere on a `.progress.json.lock`
+    /// file beside it. A folder that cannot be created or opened is not locked: the write
+    /// that follows fails with its own message. A file system without locks (some network
+    /// mounts) is written unlocked rather than not at all.
+    fn lock(&self) -> Result<Option<File>, StoreError> {
+        let target = self.target();
+        let dir = target.parent().unwrap_or(Path::new("."));
+        if fs::create_dir_all(dir).is_err() {
+            return Ok(None);
+        }
+        let path = if cfg!(unix) {
+            dir.to_owned()
+        } else {
+            dir.join(LOCK_NAME)
+        };
+        let opened = if cfg!(unix) {
+            File::open(&path)
+        } else {
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+        };
+        let Ok(file) = opened else {
+            return Ok(None);
+        };
+        match file.lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(error) if error.kind() == io::ErrorKind::Unsupported => Ok(None),
+            Err(error) => Err(self.write_error("lock", &path, error)),
+        }
+    }
+
+    /// [`Store::save`] for a caller holding the lock.
+    fn save_locked(&self, record: &Record) -> Result<(), StoreError> {
         let mut json = serde_json::to_vec_pretty(&OnDiskRef {
             version: VERSION,
             record,
         })
         .map_err(|error| self.write_error("encode the record for", &self.path, error.into()))?;
         json.push(b'\n');
-        let dir = self.dir();
+        let target = self.target();
+        let dir = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)
             .map_err(|error| self.write_error("create the folder", dir, error))?;
         let temp = dir.join(temp_name(std::process::id()));
@@ -230,33 +302,33 @@ impl Store {
             let _ = fs::remove_file(&temp);
             return Err(self.write_error("write the temporary file", &temp, error));
         }
-        if let Err(error) = fs::rename(&temp, &self.path) {
+        if let Err(error) = fs::rename(&temp, &target) {
             let _ = fs::remove_file(&temp);
-            return Err(self.write_error("replace", &self.path, error));
+            return Err(self.write_error("replace", &target, error));
         }
         sync_dir(dir);
-        sweep_stale_temps(dir, &self.path);
+        sweep_stale_temps(dir, &target);
         Ok(())
     }
 
     /// Reads the record, applies `change`, saves, and returns what `change` returned with
-    /// the record as saved. For a long session (`learn`, `review`) call this per event
-    /// rather than saving a record held since start: another `patterns` running meanwhile
-    /// then loses nothing (only the few milliseconds between read and rename are
-    /// unguarded). When the save fails the error is returned; the caller still has the
-    /// event it wanted recorded.
+    /// the record as saved, holding the store's lock from the read to the rename. For a
+    /// long session (`learn`, `review`) call this per event rather than saving a record
+    /// held since start: another `patterns` running meanwhile then loses nothing. When the
+    /// save fails the error is returned; the caller still has the event it wanted recorded.
     pub fn update<T>(
         &self,
         now: Timestamp,
         change: impl FnOnce(&mut Record) -> T,
     ) -> Result<Updated<T>, StoreError> {
+        let _lock = self.lock()?;
         let Loaded {
             mut record,
             quarantined,
             ..
         } = self.load(now)?;
         let value = change(&mut record);
-        self.save(&record)?;
+        self.save_locked(&record)?;
         Ok(Updated {
             value,
             record,
@@ -307,8 +379,9 @@ impl Store {
                 error,
             }
         })?;
-        // The copy is safe on disk; only now may the original go.
-        if let Err(error) = fs::remove_file(&self.path) {
+        // The copy is safe on disk; only now may the original go (the file a symlink
+        // points to, not the link: the next save writes through it again).
+        if let Err(error) = fs::remove_file(self.target()) {
             return Err(StoreError::Quarantine {
                 path: self.path.clone(),
                 reason,
@@ -317,7 +390,7 @@ impl Store {
                 error,
             });
         }
-        sync_dir(self.dir());
+        sync_dir(self.target().parent().unwrap_or(Path::new(".")));
         Ok(Quarantined {
             original: self.path.clone(),
             moved_to,
@@ -360,6 +433,13 @@ fn decode(bytes: &[u8]) -> Result<(Record, u32), Undecodable> {
         found => Err(Undecodable::Corrupt(format!("unknown version {found}"))),
     }
 }
+
+/// The lock file every writer locks beside the file written, where a folder cannot be
+/// locked (not Unix).
+const LOCK_NAME: &str = ".progress.json.lock";
+
+/// Symlinks followed at most when resolving the progress file (as Linux's `MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
 
 /// The temp file a save by process `pid` writes before renaming it over the real file.
 fn temp_name(pid: u32) -> String {
@@ -490,6 +570,7 @@ mod tests {
         let names: Vec<_> = fs::read_dir(dir.path().join("nested"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
+            .filter(|name| cfg!(unix) || name != LOCK_NAME)
             .collect();
         assert_eq!(names, [OsString::from(FILE_NAME)]);
         let text = fs::read_to_string(store.path()).unwrap();
@@ -526,6 +607,89 @@ mod tests {
         assert_eq!(module.current_block.as_deref(), Some("intro"));
         assert!(module.reviews.contains_key("q1"));
         assert_eq!(record, updated.record);
+    }
+
+    #[test]
+    fn concurrent_updates_from_many_threads_all_land() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let store = Store::in_dir(dir.path());
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        store
+                            .update(Timestamp(1), |r| {
+                                r.record_attempt(
+                                    "cb",
+                                    &format!("q{t}"),
+                                    Attempt {
+                                        at: Timestamp(i),
+                                        verdict: Verdict::Correct,
+                                        hints_used: 0,
+                                        answer: i.to_string(),
+                                        difficulty: None,
+                                    },
+                                )
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let record = Store::in_dir(dir.path()).load(Timestamp(2)).unwrap().record;
+        let attempts: usize = record
+            .module("cb")
+            .unwrap()
+            .attempts
+            .values()
+            .map(Vec::len)
+            .sum();
+        assert_eq!(attempts, 80);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_stays_a_link_and_its_target_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let synced = dir.path().join("dotfiles");
+        fs::create_dir(&synced).unwrap();
+        let home = dir.path().join("home");
+        fs::create_dir(&home).unwrap();
+        let store = Store::in_dir(&home);
+        std::os::unix::fs::symlink("../dotfiles/progress.json", store.path()).unwrap();
+        // A dangling link is followed too: the first save creates the target.
+        store.save(&sample()).unwrap();
+        store
+            .update(Timestamp(2), |r| r.set_current_block("cb", "intro"))
+            .unwrap();
+        let meta = fs::symlink_metadata(store.path()).unwrap();
+        assert!(meta.file_type().is_symlink(), "still a link");
+        let target = synced.join(FILE_NAME);
+        let record = Store::in_dir(&synced).load(Timestamp(3)).unwrap().record;
+        assert_eq!(
+            record.module("cb").unwrap().current_block.as_deref(),
+            Some("intro")
+        );
+        assert!(target.is_file());
+        // An unreadable target is moved aside; the link is kept for the next save.
+        fs::write(&target, "{").unwrap();
+        let loaded = store.load(Timestamp(4)).unwrap();
+        assert!(loaded.quarantined.is_some());
+        assert!(fs::symlink_metadata(store.path()).is_ok());
+        store.save(&sample()).unwrap();
+        assert!(
+            fs::symlink_metadata(store.path())
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            Store::in_dir(&synced).load(Timestamp(5)).unwrap().record,
+            sample()
+        );
     }
 
     #[test]
