@@ -2,15 +2,17 @@
 //! picked from the clock (and the exams taken), so a retake gets new parametric variants;
 //! the seed is printed so any exam can be reproduced.
 //!
-//! On a terminal the exam screen, else the plain front end. Exit 0 on pass, 1 on fail;
-//! `quit`, `q` or the end of input stop without scoring (exit 0).
+//! On a terminal the exam screen, else the plain front end. Exit 0 on pass, 1 on fail (or
+//! when the result could not be saved to the progress file); `quit`, `q` or the end of
+//! input stop without scoring: exit 3 (DESIGN §1), so a script gating on it never passes.
 
 use std::process::ExitCode;
 
 use crate::cli::{ExamArgs, Global};
 use crate::commands::Outcome;
 use crate::commands::learn::{
-    console, find_module, io_error, open_record, plain_mode, terminal_error, warn_unsaved,
+    console, find_module, io_error, open_record, plain_mode, saved_exit, terminal_error,
+    warn_unsaved,
 };
 use crate::commands::progress::now;
 use crate::session::exam::Exam;
@@ -41,20 +43,25 @@ pub fn run(args: &ExamArgs, global: &Global) -> Outcome {
             ),
         };
         super::print(&text)?;
-        warn_unsaved(screen.recorder());
-        let passed = session.score().map(|s| s.passed);
-        return Ok(match passed {
-            Some(false) => ExitCode::from(1),
-            _ => ExitCode::SUCCESS,
-        });
+        let unsaved = warn_unsaved(screen.recorder());
+        return Ok(exam_exit(session.score().map(|s| s.passed), unsaved));
     }
     let mut console = console();
     let mut save = |event| recorder.record(event, now());
     let ending = flow::exam(&mut console, &mut session, &mut save).map_err(io_error)?;
-    warn_unsaved(&recorder);
-    let passed = session.score().is_some_and(|s| s.passed);
-    Ok(match ending {
-        Ending::Finished if !passed => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    })
+    let unsaved = warn_unsaved(&recorder);
+    let passed = match ending {
+        Ending::Finished => session.score().map(|s| s.passed),
+        Ending::Quit | Ending::EndOfInput => None,
+    };
+    Ok(exam_exit(passed, unsaved))
+}
+
+/// 3 for an exam not finished (`None`), 1 for a fail or a result not saved, else 0.
+fn exam_exit(passed: Option<bool>, unsaved: bool) -> ExitCode {
+    match passed {
+        None => ExitCode::from(3),
+        Some(false) => ExitCode::from(1),
+        Some(true) => saved_exit(unsaved),
+    }
 }

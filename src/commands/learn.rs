@@ -4,7 +4,8 @@
 //! `review` share: finding a module, choosing the front end, opening the recorder.
 //!
 //! The shell reads the clock here (for timestamps and the seed of parametric practice) and
-//! passes it down. Exit 0 however the session ends (finished, `quit`, end of input).
+//! passes it down. Exit 0 however the session ends (finished, `quit`, end of input), 1 when
+//! something the learner wrote could not be saved to the progress file (after the rescue).
 
 use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write as _};
@@ -118,8 +119,7 @@ fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
             }
         };
         super::print(&message)?;
-        warn_unsaved(screen.recorder());
-        return Ok(ExitCode::SUCCESS);
+        return Ok(saved_exit(warn_unsaved(screen.recorder())));
     }
     let mut console = console();
     let mut save = |event| recorder.record(event, now());
@@ -145,8 +145,7 @@ fn learn(module: LoadedModule, block: Option<u32>, global: &Global) -> Outcome {
         console.say(&text).map_err(io_error)?;
     }
     console.flush().map_err(io_error)?;
-    warn_unsaved(&recorder);
-    Ok(ExitCode::SUCCESS)
+    Ok(saved_exit(warn_unsaved(&recorder)))
 }
 
 /// The practice items of block `block` the learner has answered: graded ones with an
@@ -286,11 +285,31 @@ pub(crate) fn io_error(error: io::Error) -> miette::Report {
 
 /// Events a failing store could not write would be lost when the process ends: rescue
 /// them (a last save, else a file in the temp folder, else their text) and say where.
-pub(crate) fn warn_unsaved(recorder: &Recorder) {
-    if let Some(message) = recorder.rescue(&std::env::temp_dir(), now()) {
-        // Module text (prompts) is untrusted: no raw escapes reach the terminal.
-        let message = crate::ui::sanitize::strip_controls(&message);
-        let _ = writeln!(io::stderr(), "warning: {message}");
+/// Returns whether something the learner did is not in the progress file (kept aside or
+/// shown instead, or never meant to be saved because no data folder was usable): the
+/// session then exits 1.
+pub(crate) fn warn_unsaved(recorder: &Recorder) -> bool {
+    if !recorder.is_persistent() {
+        return !recorder.unsaved().is_empty();
+    }
+    match recorder.rescue(&std::env::temp_dir(), now()) {
+        Some(message) => {
+            // Module text (prompts) is untrusted: no raw escapes reach the terminal.
+            let message = crate::ui::sanitize::strip_controls(&message);
+            let _ = writeln!(io::stderr(), "warning: {message}");
+            true
+        }
+        None => false,
+    }
+}
+
+/// The exit code of a session that ended without a verdict: 1 when something was not
+/// saved ([`warn_unsaved`]), else 0.
+pub(crate) fn saved_exit(unsaved: bool) -> ExitCode {
+    if unsaved {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

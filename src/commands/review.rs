@@ -1,13 +1,12 @@
 //! `patterns review`: the exercises due for review (missed or rated hard), across modules,
 //! re-asked with fresh parametric values; each answer moves its FSRS card. The review
-//! screen on a terminal, the plain front end otherwise. Exit 0.
-
-use std::process::ExitCode;
+//! screen on a terminal, the plain front end otherwise. Exit 0, or 1 when an answer could
+//! not be saved to the progress file.
 
 use crate::cli::Global;
 use crate::commands::Outcome;
 use crate::commands::learn::{
-    console, io_error, open_record, plain_mode, terminal_error, warn_unsaved,
+    console, io_error, open_record, plain_mode, saved_exit, terminal_error, warn_unsaved,
 };
 use crate::commands::progress::now;
 use crate::grade::Verdict;
@@ -31,12 +30,10 @@ pub fn run(global: &Global) -> Outcome {
             verdicts.len(),
             screen.session().items().len()
         ))?;
-        warn_unsaved(screen.recorder());
-        return Ok(ExitCode::SUCCESS);
+        return Ok(saved_exit(warn_unsaved(screen.recorder())));
     }
     let mut console = console();
     let mut save = |event| recorder.record(event, now());
     flow::review(&mut console, &mut session, &mut save).map_err(io_error)?;
-    warn_unsaved(&recorder);
-    Ok(ExitCode::SUCCESS)
+    Ok(saved_exit(warn_unsaved(&recorder)))
 }

@@ -86,7 +86,7 @@ pub(super) fn grade_numeric(
             (ms, format_duration(d), vec![ms])
         }
         Quantity::Number(_) => {
-            let n = parse::number(answer)?;
+            let n = parse::number_in(answer, numeric.unit.as_deref())?;
             // "95%" may mean 95 or 0.95: either reading that is right counts.
             let alternatives = if n.percent {
                 vec![n.value, n.value / 100.0]
@@ -259,7 +259,7 @@ pub(super) fn tune_value(name: &str, param: &Param, text: &str) -> Result<ParamV
     if !inside {
         return Err(AnswerError::new(format!(
             "{name} '{}' is outside what you may choose: {}",
-            text.trim(),
+            parse::quoted(text),
             range_text(param)
         )));
     }
@@ -272,7 +272,8 @@ pub(super) fn grade_tune(tune: &Tune, answer: &str) -> Result<(Verdict, String),
         let Some(param) = tune.parameters.get(&name) else {
             let names: Vec<&str> = tune.parameters.keys().map(String::as_str).collect();
             return Err(AnswerError::new(format!(
-                "'{name}' is not a setting you choose here; choose {}",
+                "'{}' is not a setting you choose here; choose {}",
+                parse::quoted(&name),
                 names.join(", ")
             )));
         };

@@ -40,7 +40,7 @@ pub fn state(text: &str) -> Result<StateName, AnswerError> {
         "" => Err(AnswerError::new(format!("give a state: {STATE_FORMS}"))),
         _ => Err(AnswerError::new(format!(
             "'{}' is not a breaker state; write {STATE_FORMS}",
-            text.trim()
+            quoted(text)
         ))),
     }
 }
@@ -88,11 +88,21 @@ pub fn duration(text: &str) -> Result<Duration, AnswerError> {
     // them does not make a duration, so the hint would mislead.
     let bare_number = trimmed.chars().all(|c| c.is_ascii_digit() || c == '.');
     if bare_number && trimmed.parse::<f64>().is_ok() {
+        let shown = quoted(trimmed);
         return Err(AnswerError::new(format!(
-            "'{trimmed}' has no unit; write a duration such as '{trimmed}s' or '{trimmed}ms'"
+            "'{shown}' has no unit; write a duration such as '{shown}s' or '{shown}ms'"
         )));
     }
-    parse_duration(trimmed).map_err(|e| AnswerError::new(e.to_string()))
+    parse_duration(trimmed).map_err(|e| {
+        if trimmed.chars().count() > QUOTED_CHARS {
+            AnswerError::new(format!(
+                "'{}' is not a duration; write one such as '45s', '1m30s' or '250ms'",
+                quoted(trimmed)
+            ))
+        } else {
+            AnswerError::new(e.to_string())
+        }
+    })
 }
 
 /// A list of durations (`1s, 2s, 4s`, `1 s 2 s 4 s`, one per line).
@@ -116,33 +126,214 @@ pub struct Number {
     pub percent: bool,
 }
 
-/// A number with an optional unit (`27`, `27 calls`, `1,000`, `95%`, `1.5x`, `×3`).
+/// Units a number may carry in any numeric answer (beside the exercise's own): the counts
+/// and rates the bundled exercises ask for. Matched without case, singular or plural.
+const KNOWN_UNITS: &[&str] = &[
+    "x",
+    "times",
+    "call",
+    "request",
+    "req",
+    "retry",
+    "retries",
+    "attempt",
+    "write",
+    "token",
+    "success",
+    "successes",
+    "failure",
+    "client",
+    "rps",
+    "qps",
+];
+
+/// At most this many characters of a learner's text are quoted back in a message.
+pub const QUOTED_CHARS: usize = 200;
+
+/// The learner's text for a message: trimmed, and cut to [`QUOTED_CHARS`] characters
+/// with how long it was (a 50 MB pasted line is not echoed back).
+pub fn quoted(text: &str) -> String {
+    let text = text.trim();
+    let count = text.chars().count();
+    if count <= QUOTED_CHARS {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(QUOTED_CHARS).collect();
+    format!("{head}… ({count} characters)")
+}
+
+/// A number with an optional known unit (`27`, `27 calls`, `1,000`, `95%`, `1.5x`, `×3`,
+/// `2.7e1`, `3.2e-4`). The whole answer must be the number and the unit: anything else
+/// (`0x1b`, `1_000`, `1ee5`, `27,0`, `1/3125`, `27 banana`) is refused with a hint.
 pub fn number(text: &str) -> Result<Number, AnswerError> {
+    number_in(text, None)
+}
+
+/// [`number`], also accepting `unit` (the exercise's, e.g. `calls/s`).
+pub fn number_in(text: &str, unit: Option<&str>) -> Result<Number, AnswerError> {
     let trimmed = text.trim().trim_start_matches(['×', '~', '≈']).trim();
-    let end = trimmed
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || c == ',' || (i == 0 && c == '-')))
-        .map_or(trimmed.len(), |(i, _)| i);
-    let digits: String = trimmed[..end].chars().filter(|c| *c != ',').collect();
-    let unit = trimmed[end..].trim();
-    let value = digits.parse::<f64>().ok().filter(|v| v.is_finite());
+    let (literal, rest) = split_number(trimmed);
+    let value = decimal(literal);
     let Some(value) = value else {
-        return Err(AnswerError::new(format!(
-            "'{}' is not a number; write digits, e.g. '27', '2.5' or '95%'",
-            text.trim()
-        )));
+        return Err(AnswerError::new(number_hint(text)));
     };
-    // Any word after the number is a unit the learner added ("calls", "x"): ignored.
-    if unit.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if !value.is_finite() {
         return Err(AnswerError::new(format!(
-            "'{}' holds more than one number; give one",
-            text.trim()
+            "'{}' is too large to be read as a number",
+            quoted(text)
         )));
     }
-    Ok(Number {
-        value,
-        percent: unit.starts_with('%'),
-    })
+    let rest = rest.trim();
+    if rest.is_empty() || rest == "%" || is_known_unit(rest, unit) {
+        return Ok(Number {
+            value,
+            percent: rest == "%",
+        });
+    }
+    if rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return Err(AnswerError::new(format!(
+            "'{}' holds more than one number; give one",
+            quoted(text)
+        )));
+    }
+    // What follows the digits is no unit: a malformed number (`1ee5`, `0x1b`, `1/3125`) or
+    // a word that means something else.
+    if !rest.starts_with(char::is_whitespace) && trimmed.len() != rest.len() {
+        let whole = format!("{literal}{rest}");
+        if !rest.chars().all(char::is_alphabetic) || looks_numeric(&whole) {
+            return Err(AnswerError::new(number_hint(text)));
+        }
+    }
+    let units = match unit {
+        Some(unit) => format!("'{unit}'"),
+        None => "a unit such as 'calls' or '%'".to_owned(),
+    };
+    Err(AnswerError::new(format!(
+        "'{}' is not a number with a known unit; write the number alone, e.g. '27', or \
+         with {units}",
+        quoted(text)
+    )))
+}
+
+/// Splits `text` after its longest leading number literal: an optional `-`, digits with
+/// commas, an optional fraction, an optional exponent (`e`, sign, digits).
+fn split_number(text: &str) -> (&str, &str) {
+    let bytes = text.as_bytes();
+    let mut i = usize::from(bytes.first() == Some(&b'-'));
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b',' || bytes[i] == b'.') {
+        i += 1;
+    }
+    if i < bytes.len() && matches!(bytes[i], b'e' | b'E') {
+        let mut j = i + 1;
+        if j < bytes.len() && matches!(bytes[j], b'+' | b'-') {
+            j += 1;
+        }
+        let digits = j;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        // `1e5` and `2.7e1`; an `e` without digits after it belongs to what follows.
+        if j > digits && (j == bytes.len() || !bytes[j].is_ascii_alphanumeric()) {
+            i = j;
+        }
+    }
+    text.split_at(i)
+}
+
+/// The value of a number literal from [`split_number`]: commas must group thousands
+/// (`1,000`, not `27,0`), one decimal point at most.
+fn decimal(literal: &str) -> Option<f64> {
+    let mantissa = literal.split(['e', 'E']).next().unwrap_or(literal);
+    let unsigned = mantissa.strip_prefix('-').unwrap_or(mantissa);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    if fraction.is_some_and(|f| f.contains(['.', ','])) {
+        return None;
+    }
+    if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let digits: String = literal.chars().filter(|c| *c != ',').collect();
+    let has_digit = whole.chars().any(|c| c.is_ascii_digit())
+        || fraction.is_some_and(|f| f.chars().any(|c| c.is_ascii_digit()));
+    if !has_digit {
+        return None;
+    }
+    digits.parse::<f64>().ok()
+}
+
+/// Whether `text` is a number in some notation this parser does not read (hexadecimal,
+/// underscores, a doubled exponent).
+fn looks_numeric(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.starts_with("0x")
+        || lower.starts_with("-0x")
+        || lower
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || "._-+,".contains(c))
+}
+
+/// Whether `word` is a unit an answer may carry: the exercise's own (also without a
+/// plural `s`) or one of [`KNOWN_UNITS`], perhaps per second (`calls/s`).
+fn is_known_unit(word: &str, unit: Option<&str>) -> bool {
+    let word = word.trim_end_matches('.').to_lowercase();
+    let base = word
+        .strip_suffix("/s")
+        .or_else(|| word.strip_suffix(" per second"))
+        .unwrap_or(&word);
+    let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_owned();
+    let matches = |known: &str| {
+        let known = known.to_lowercase();
+        word == known || base == known || singular(base) == singular(&known)
+    };
+    unit.is_some_and(|u| matches(u) || matches(u.strip_suffix("/s").unwrap_or(u)))
+        || KNOWN_UNITS.iter().any(|k| matches(k))
+}
+
+/// Why `text` is not read as a number, with the form to write: a hint for the usual
+/// slips (hexadecimal, underscores, a decimal comma, a fraction, a doubled `e`).
+fn number_hint(text: &str) -> String {
+    let shown = quoted(text);
+    let t = text.trim();
+    let forms = "write digits, e.g. '27', '2.5', '1,000', '3.2e-4' or '95%'";
+    if t.to_ascii_lowercase()
+        .trim_start_matches('-')
+        .starts_with("0x")
+    {
+        format!(
+            "'{shown}' is hexadecimal, which is not read here; write it in decimal (0x1b is 27)"
+        )
+    } else if t.contains('_') && t.chars().any(|c| c.is_ascii_digit()) {
+        format!("'{shown}' has underscores; write 1000 or 1,000 instead of 1_000")
+    } else if t.contains('/') && t.chars().any(|c| c.is_ascii_digit()) {
+        format!(
+            "'{shown}' is a fraction, which is not read here; write its value as a decimal or \
+             in scientific notation, e.g. 0.00032 or 3.2e-4 for 1/3125"
+        )
+    } else if t
+        .split_once(',')
+        .is_some_and(|(_, after)| after.len() != 3 || !after.chars().all(|c| c.is_ascii_digit()))
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-')
+    {
+        format!(
+            "'{shown}': a comma only groups thousands (1,000); write a decimal point, e.g. \
+             27.5 rather than 27,5"
+        )
+    } else if t.to_ascii_lowercase().matches('e').count() > 1
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        format!("'{shown}' is not a number: scientific notation has one 'e', e.g. 2.7e1 or 3.2e-4")
+    } else {
+        format!("'{shown}' is not a number; {forms}")
+    }
 }
 
 /// Option indexes (0-based) from letters or numbers: `b`, `B`, `2`, `b,d`, `b and d`, `(b)`.
@@ -163,7 +354,8 @@ pub fn choices(text: &str, options: usize) -> Result<Vec<usize>, AnswerError> {
                 .map(|b| usize::from(b.to_ascii_lowercase() - b'a'))
         } else {
             return Err(AnswerError::new(format!(
-                "'{word}' is not an option; give {forms}"
+                "'{}' is not an option; give {forms}",
+                quoted(word)
             )));
         };
         match index {
@@ -174,7 +366,8 @@ pub fn choices(text: &str, options: usize) -> Result<Vec<usize>, AnswerError> {
             }
             _ => {
                 return Err(AnswerError::new(format!(
-                    "there is no option '{word}'; give {forms}"
+                    "there is no option '{}'; give {forms}",
+                    quoted(word)
                 )));
             }
         }
@@ -201,8 +394,9 @@ pub fn assignments(text: &str) -> Result<Vec<(String, String)>, AnswerError> {
                 }
                 _ => {
                     return Err(AnswerError::new(format!(
-                        "'{word}' is not a setting; write name=value pairs, e.g. \
-                         'failure_threshold=8 recovery_timeout=20s'"
+                        "'{}' is not a setting; write name=value pairs, e.g. \
+                         'failure_threshold=8 recovery_timeout=20s'",
+                        quoted(word)
                     )));
                 }
             },
@@ -220,7 +414,8 @@ pub fn assignments(text: &str) -> Result<Vec<(String, String)>, AnswerError> {
         }
         if name.is_empty() || value.is_empty() {
             return Err(AnswerError::new(format!(
-                "'{word}' needs a name and a value, e.g. 'failure_threshold=8'"
+                "'{}' needs a name and a value, e.g. 'failure_threshold=8'",
+                quoted(word)
             )));
         }
         pairs.push((name.trim().to_owned(), value));
@@ -315,6 +510,58 @@ mod tests {
                 .contains("not a number")
         );
         assert!(number("").is_err());
+    }
+
+    #[test]
+    fn the_whole_answer_is_the_number_in_any_notation() {
+        for (text, want) in [
+            ("2.7e1", 27.0),
+            ("3.2e-4", 3.2e-4),
+            ("3e-4", 3e-4),
+            ("1e3", 1000.0),
+            ("1E3 calls", 1000.0),
+            ("1,000,000", 1e6),
+            ("-2.5", -2.5),
+            ("27 calls/s", 27.0),
+            ("~27.", 27.0),
+            ("1e308", 1e308),
+        ] {
+            assert_eq!(number(text).map(|n| n.value), Ok(want), "{text}");
+        }
+        assert_eq!(
+            number_in("4 writes", Some("writes")).map(|n| n.value),
+            Ok(4.0)
+        );
+        assert_eq!(
+            number_in("4 write", Some("writes")).map(|n| n.value),
+            Ok(4.0)
+        );
+        for (text, hint) in [
+            ("0x1b", "hexadecimal"),
+            ("1_000", "underscores"),
+            ("1ee5", "one 'e'"),
+            ("27,0", "a comma only groups thousands"),
+            ("12,34", "a comma only groups thousands"),
+            ("1/3125", "a fraction"),
+            ("1e309", "too large"),
+            ("27 banana", "known unit"),
+            ("27banana", "known unit"),
+            ("1.2.3", "not a number"),
+            ("27 28", "more than one number"),
+        ] {
+            let error = number(text).expect_err(text);
+            assert!(error.0.contains(hint), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn long_answers_are_quoted_cut() {
+        let long = "z".repeat(50_000);
+        let error = number(&long).expect_err("not a number");
+        assert!(error.0.len() < 400, "{}", error.0.len());
+        assert!(error.0.contains("(50000 characters)"), "{error}");
+        let error = state(&long).expect_err("not a state");
+        assert!(error.0.len() < 400, "{}", error.0.len());
     }
 
     #[test]

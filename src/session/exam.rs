@@ -186,6 +186,10 @@ impl Exam {
                 Err(error) => vec![Effect::Invalid(error.0)],
                 Ok(_) => self.advance(),
             },
+            Input::Unreadable(text) => {
+                current.question.give_up(&text);
+                self.advance()
+            }
             Input::Skip => {
                 current.skipped = true;
                 self.advance()

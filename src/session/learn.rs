@@ -17,7 +17,7 @@ use crate::content::scenario;
 use crate::engine::script::Run;
 use crate::grade::{Verdict, parse};
 
-use super::question::{Effect, Input, Question};
+use super::question::{Effect, Input, Question, too_long};
 use super::record::Save;
 
 /// Where the learner is in the flow.
@@ -321,6 +321,12 @@ impl Learn {
             (Stage::Practice { .. } | Stage::IntegrationExercise { .. }, Input::Answer(text)) => {
                 self.answer(&text)
             }
+            (
+                Stage::Practice { .. } | Stage::IntegrationExercise { .. },
+                Input::Unreadable(text),
+            ) => self.give_up(&text),
+            // A prediction or a page that cannot be answered wrong: go on as after 'skip'.
+            (_, Input::Unreadable(_)) => self.next(),
             (Stage::Practice { .. } | Stage::IntegrationExercise { .. }, Input::Hint) => {
                 match &mut self.question {
                     Some(q) if !q.is_graded() => vec![q.hint()],
@@ -430,11 +436,35 @@ impl Learn {
         }
     }
 
+    /// Counts the open question wrong after unreadable answers ([`Input::Unreadable`]).
+    fn give_up(&mut self, text: &str) -> Vec<Effect> {
+        let Some(question) = &mut self.question else {
+            return self.next();
+        };
+        if question.is_graded() || !question.item.is_graded() {
+            return self.next();
+        }
+        let hints_used = question.hints.used();
+        let verdict = question.give_up(text).verdict;
+        let id = question.item.id().to_owned();
+        self.results.push((id.clone(), verdict));
+        vec![Effect::Save(Save::Attempt {
+            module: self.module.id().to_owned(),
+            exercise: id,
+            verdict,
+            hints_used,
+            answer: question.answer.clone().unwrap_or_default(),
+        })]
+    }
+
     fn reflect(&mut self, text: &str) -> Vec<Effect> {
         if text.trim().is_empty() {
             return vec![Effect::Invalid(
                 "write a few words for your journal, or 'skip'".into(),
             )];
+        }
+        if let Some(message) = too_long(text) {
+            return vec![Effect::Invalid(message)];
         }
         let block = match self.block() {
             Some((_, b)) => b.id.clone(),

@@ -4,7 +4,7 @@
 //! Invariant: a question is graded at most once; a malformed answer leaves it ungraded with
 //! the parse error to show, so the learner can answer again.
 
-use crate::grade::{AnswerError, Graded, Hints, Item};
+use crate::grade::{AnswerError, Graded, Hints, Item, Verdict};
 
 use super::record::Save;
 
@@ -21,7 +21,30 @@ pub enum Input {
     Skip,
     /// Stop the session (progress so far is saved).
     Quit,
+    /// The last of [`UNREADABLE_TRIES`] answers in a row that could not be read (plain
+    /// mode, where input may be piped): the question is counted wrong with this text as
+    /// the answer, and the session goes on, so one slip does not shift every later line.
+    Unreadable(String),
 }
+
+/// The longest answer or journal entry kept, in bytes: a longer one (a runaway paste) is
+/// refused with its size, so the progress file stays a size that loads at once.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The message refusing `text` when it is longer than [`MAX_ANSWER_BYTES`].
+pub fn too_long(text: &str) -> Option<String> {
+    let len = text.trim().len();
+    (len > MAX_ANSWER_BYTES).then(|| {
+        format!(
+            "that is {} KiB; an answer or journal entry holds at most {} KiB: shorten it",
+            len.div_ceil(1024),
+            MAX_ANSWER_BYTES / 1024
+        )
+    })
+}
+
+/// Unreadable answers to one question after which plain mode counts it wrong.
+pub const UNREADABLE_TRIES: usize = 3;
 
 /// What a session asks of its front end.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +88,10 @@ impl Question {
 
     /// Grades `text`: `Ok` with the verdict, or the parse error (also kept in `error`).
     pub fn answer(&mut self, text: &str) -> Result<&Graded, AnswerError> {
+        if let Some(message) = too_long(text) {
+            self.error = Some(message.clone());
+            return Err(AnswerError(message));
+        }
         match self.item.grade(text) {
             Ok(graded) => {
                 self.error = None;
@@ -76,6 +103,27 @@ impl Question {
                 Err(error)
             }
         }
+    }
+
+    /// Counts the question wrong with `text` (an answer that could not be read) as the
+    /// answer, after [`UNREADABLE_TRIES`] tries; the key and explanation are shown as for
+    /// any wrong answer.
+    pub fn give_up(&mut self, text: &str) -> &Graded {
+        self.error = None;
+        let text = if too_long(text).is_some() {
+            crate::grade::parse::quoted(text)
+        } else {
+            text.trim().to_owned()
+        };
+        self.answer = Some(text);
+        self.graded.insert(Graded {
+            verdict: Verdict::Wrong,
+            message: format!(
+                "no answer could be read in {UNREADABLE_TRIES} tries, so this one counts as                  wrong"
+            ),
+            key: self.item.key_text(),
+            explanation: self.item.exercise().explanation.clone().unwrap_or_default(),
+        })
     }
 
     /// Reveals the next hint as an effect.

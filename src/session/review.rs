@@ -120,6 +120,17 @@ impl Review {
                     })],
                 }
             }
+            Input::Unreadable(text) if !graded => {
+                let hints_used = current.question.hints.used();
+                let verdict = current.question.give_up(&text).verdict;
+                vec![Effect::Save(Save::Review {
+                    module: current.module.clone(),
+                    exercise: current.question.item.id().to_owned(),
+                    verdict,
+                    hints_used,
+                    answer: current.question.answer.clone().unwrap_or_default(),
+                })]
+            }
             Input::Hint if !graded => vec![current.question.hint()],
             Input::Hint => vec![Effect::NoHint("this item is answered".into())],
             Input::Skip | Input::Continue | Input::Answer(_) if graded => self.advance(),

@@ -2,10 +2,12 @@
 //! per line in, and the in-session commands `hint`, `skip` and `quit`.
 //!
 //! Invariant: everything printed passes through `strip_controls` (learners' answers echoed
-//! back included), and end of input is an ordinary outcome, never an error.
+//! back included, cut to [`QUOTED_CHARS`]), and end of input is an ordinary outcome, never
+//! an error. A line that is not UTF-8 is refused and asked again, never an error.
 
 use std::io::{self, BufRead, Write};
 
+use crate::grade::parse::{QUOTED_CHARS, quoted};
 use crate::ui::sanitize::strip_controls;
 
 /// One line from the learner.
@@ -56,20 +58,34 @@ impl<R: BufRead, W: Write> Console<R, W> {
         self.out.write_all(marked.as_bytes())
     }
 
-    /// Prompts with `> ` and reads one line; `None` at the end of input.
+    /// Prompts with `> ` and reads one line; `None` at the end of input. A line that is
+    /// not valid UTF-8 is refused with a message and the prompt repeats.
     pub fn ask(&mut self) -> io::Result<Option<Line>> {
-        self.out.write_all(b"> ")?;
-        self.out.flush()?;
-        let mut buffer = String::new();
-        if self.input.read_line(&mut buffer)? == 0 {
-            self.out.write_all(b"\n")?;
-            return Ok(None);
-        }
-        let text = buffer.trim_end_matches(['\n', '\r']).to_owned();
+        let text = loop {
+            self.out.write_all(b"> ")?;
+            self.out.flush()?;
+            let mut buffer = Vec::new();
+            if self.input.read_until(b'\n', &mut buffer)? == 0 {
+                self.out.write_all(b"\n")?;
+                return Ok(None);
+            }
+            match String::from_utf8(buffer) {
+                Ok(line) => break line.trim_end_matches(['\n', '\r']).to_owned(),
+                Err(error) => {
+                    if self.echo {
+                        let lossy = String::from_utf8_lossy(error.as_bytes());
+                        self.echo_line(lossy.trim_end_matches(['\n', '\r']))?;
+                    }
+                    self.para(
+                        "  ? ",
+                        "That line is not valid UTF-8 (check the terminal's or the file's \
+                         encoding); try again.",
+                    )?;
+                }
+            }
+        };
         if self.echo {
-            let shown = strip_controls(&text).into_owned();
-            self.out.write_all(shown.as_bytes())?;
-            self.out.write_all(b"\n")?;
+            self.echo_line(&text)?;
         }
         Ok(Some(match text.trim().to_ascii_lowercase().as_str() {
             "hint" | "?" => Line::Hint,
@@ -77,6 +93,17 @@ impl<R: BufRead, W: Write> Console<R, W> {
             "quit" | "exit" => Line::Quit,
             _ => Line::Text(text),
         }))
+    }
+
+    /// Prints the line read after the prompt, cut to [`QUOTED_CHARS`] characters.
+    fn echo_line(&mut self, text: &str) -> io::Result<()> {
+        let shown = if text.chars().count() > QUOTED_CHARS {
+            quoted(text)
+        } else {
+            text.to_owned()
+        };
+        self.out.write_all(strip_controls(&shown).as_bytes())?;
+        self.out.write_all(b"\n")
     }
 
     /// Flushes the output.
@@ -140,5 +167,25 @@ mod tests {
         assert_eq!(console.ask().expect("io"), Some(Line::Quit));
         assert_eq!(console.ask().expect("io"), None);
         assert!(String::from_utf8_lossy(&out).starts_with("> b\n> HINT\n"));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_refused_and_asked_again() {
+        let input = b"\xff\xfe27\nb\n" as &[u8];
+        let mut out = Vec::new();
+        let mut console = Console::new(input, &mut out, false);
+        assert_eq!(console.ask().expect("io"), Some(Line::Text("b".into())));
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains("not valid UTF-8"), "{text}");
+        assert_eq!(text.matches("> ").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn a_long_line_is_echoed_cut() {
+        let line = "x".repeat(10_000) + "\n";
+        let mut out = Vec::new();
+        let mut console = Console::new(line.as_bytes(), &mut out, true);
+        assert!(matches!(console.ask().expect("io"), Some(Line::Text(t)) if t.len() == 10_000));
+        assert!(out.len() < 400, "{}", out.len());
     }
 }

@@ -10,7 +10,7 @@ use std::io::{self, BufRead, Write};
 use crate::content::model::BreakerSpec;
 use crate::grade::{Graded, Verdict, letter};
 use crate::session::learn::{Learn, Stage};
-use crate::session::question::{Effect, Input, Question};
+use crate::session::question::{Effect, Input, Question, UNREADABLE_TRIES};
 use crate::session::record::Save;
 use crate::ui::plain::markdown_to_plain;
 
@@ -55,6 +55,50 @@ fn perform<R: BufRead, W: Write>(
         }
     }
     Ok(())
+}
+
+/// Hands `input` to the session (`handle`) and carries out the effects. The
+/// [`UNREADABLE_TRIES`]th answer in a row that cannot be read is handed on as
+/// [`Input::Unreadable`]: the question counts as wrong and the session goes on, so in a
+/// piped run one slip does not shift every later line onto the wrong question. `tries`
+/// counts the unreadable answers so far (reset by anything else).
+fn hand<R: BufRead, W: Write>(
+    console: &mut Console<R, W>,
+    tries: &mut usize,
+    input: Input,
+    save: SaveFn<'_>,
+    handle: &mut dyn FnMut(Input) -> Vec<Effect>,
+) -> io::Result<()> {
+    let text = match &input {
+        Input::Answer(text) => Some(text.clone()),
+        _ => None,
+    };
+    let effects = handle(input);
+    let invalid = effects.iter().find_map(|effect| match effect {
+        Effect::Invalid(message) => Some(message.clone()),
+        _ => None,
+    });
+    match (invalid, text) {
+        (Some(message), Some(text)) if *tries + 1 >= UNREADABLE_TRIES => {
+            *tries = 0;
+            console.para(
+                "  ? ",
+                &format!(
+                    "{message}. That is {UNREADABLE_TRIES} answers in a row that could not be                      read: this question counts as wrong, and the session goes on."
+                ),
+            )?;
+            let effects = handle(Input::Unreadable(text));
+            perform(console, effects, save)
+        }
+        (Some(_), _) => {
+            *tries += 1;
+            perform(console, effects, save)
+        }
+        (None, _) => {
+            *tries = 0;
+            perform(console, effects, save)
+        }
+    }
 }
 
 fn input_of(line: Line) -> Input {
@@ -144,6 +188,7 @@ pub fn learn<R: BufRead, W: Write>(
 ) -> io::Result<Ending> {
     let mut shown: Option<Stage> = None;
     let mut lab_steps_shown = 0;
+    let mut tries = 0;
     loop {
         let stage = session.stage();
         if stage == Stage::Done {
@@ -189,8 +234,7 @@ pub fn learn<R: BufRead, W: Write>(
         if input == Input::Quit {
             return Ok(Ending::Quit);
         }
-        let effects = session.handle(input);
-        perform(console, effects, save)?;
+        hand(console, &mut tries, input, save, &mut |i| session.handle(i))?;
         // Graded in place: show the verdict, then go on.
         if session.stage() == stage && !session.awaits_answer() {
             show_verdict(console, session)?;

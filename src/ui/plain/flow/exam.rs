@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 
-use super::{Ending, SaveFn, input_of, perform, show_question, verdict_mark};
+use super::{Ending, SaveFn, hand, input_of, show_question, verdict_mark};
 use crate::grade::Verdict;
 use crate::session::exam::{Exam, verdict_of};
 use crate::session::question::Input;
@@ -28,6 +28,7 @@ pub fn exam<R: BufRead, W: Write>(
         session.seed()
     ))?;
     let mut shown = usize::MAX;
+    let mut tries = 0;
     while let Some(current) = session.current() {
         let (index, total) = session.progress();
         if shown != index {
@@ -58,8 +59,7 @@ pub fn exam<R: BufRead, W: Write>(
             ))?;
             return Ok(Ending::Quit);
         }
-        let effects = session.handle(input);
-        perform(console, effects, save)?;
+        hand(console, &mut tries, input, save, &mut |i| session.handle(i))?;
     }
     console.say(&exam_report(session))?;
     console.flush()?;

@@ -2,7 +2,9 @@
 
 use std::io::{self, BufRead, Write};
 
-use super::{Ending, PRACTICE_COMMANDS, SaveFn, input_of, perform, show_feedback, show_question};
+use super::{
+    Ending, PRACTICE_COMMANDS, SaveFn, hand, input_of, perform, show_feedback, show_question,
+};
 use crate::grade::Verdict;
 use crate::session::question::Input;
 use crate::session::review::Review;
@@ -43,6 +45,7 @@ pub fn review<R: BufRead, W: Write>(
         }
     };
     let mut shown = usize::MAX;
+    let mut tries = 0;
     while let Some(current) = session.current() {
         let (index, total) = session.progress();
         if shown != index {
@@ -72,8 +75,9 @@ pub fn review<R: BufRead, W: Write>(
             ))?;
             return Ok(Ending::Quit);
         }
-        let effects = session.handle(input);
-        perform(console, effects, &mut tracked)?;
+        hand(console, &mut tries, input, &mut tracked, &mut |i| {
+            session.handle(i)
+        })?;
         if let Some(graded) = session.current().and_then(|q| q.question.graded.clone()) {
             show_feedback(console, &graded)?;
             let effects = session.handle(Input::Continue);
