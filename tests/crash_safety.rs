@@ -419,7 +419,8 @@ fn a_full_disk_is_told_once_the_session_goes_on_and_the_learners_words_are_shown
         .env("PATTERNS_HOME", home.path())
         .env("TMPDIR", tmp.path())
         .run_with_input(&input);
-    assert!(output.status.success(), "{output:?}");
+    // Something written was not saved to the progress file: exit 1 (issue 11 item 10).
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
     let file = Store::in_dir(home.path()).path().display().to_string();
@@ -527,7 +528,8 @@ fn a_read_only_data_folder_is_told_once_and_the_session_is_kept_aside() {
         .env("TMPDIR", &tmp)
         .run_with_input(&input);
     fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).expect("chmod back");
-    assert!(output.status.success(), "{output:?}");
+    // Something written was not saved to the progress file: exit 1 (issue 11 item 10).
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
     let file = store.path().display().to_string();
@@ -640,7 +642,8 @@ fn a_data_folder_under_a_file_keeps_the_session_aside() {
         .env("PATTERNS_HOME", &home)
         .env("TMPDIR", &tmp)
         .run_with_input(&input);
-    assert!(output.status.success(), "{output:?}");
+    // Something written was not saved to the progress file: exit 1 (issue 11 item 10).
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
     let file = Store::in_dir(&home).path().display().to_string();
@@ -703,7 +706,8 @@ fn a_review_on_a_full_disk_does_not_claim_its_answers_are_saved() {
         .env("PATTERNS_HOME", home.path())
         .env("TMPDIR", tmp.path())
         .run_with_input("2s\nquit\n");
-    assert!(output.status.success(), "{output:?}");
+    // Something written was not saved to the progress file: exit 1 (issue 11 item 10).
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = flat(&output.stdout);
     let stderr = flat(&output.stderr);
     assert!(stdout.contains("✓ Correct"), "{stdout}");

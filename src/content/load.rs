@@ -211,6 +211,36 @@ impl Input {
             }
             return;
         }
+        let is_yaml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if !is_yaml {
+            // A module's Markdown (`docs/intro.md`) is checked with its module, never read
+            // as YAML.
+            let module = path.ancestors().skip(1).take(3).find(|dir| {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                dir.join("module.yaml").is_file()
+            });
+            match module {
+                Some(dir) => self.add_file(&dir.join("module.yaml")),
+                None => self.diagnostics.push(
+                    Diagnostic::error(
+                        &display_path(path),
+                        None,
+                        "not a content file: modules and exercise banks are YAML (.yaml)",
+                    )
+                    .hint(
+                        "give a content root, a module folder, its module.yaml or an exercise \
+                         bank; a module's Markdown is checked with its module",
+                    ),
+                ),
+            }
+            return;
+        }
         self.add_bank(path);
         if let Some(root) = path.parent().and_then(Path::parent) {
             let module_dir = root.join("modules").join(stem(path));

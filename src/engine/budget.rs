@@ -29,7 +29,7 @@ pub enum BudgetError {
     TokenRatio(String),
     #[error("budget_percent '{0}' must be a number from 0 to 1000")]
     Percent(String),
-    #[error("window '{0}' must be a duration longer than 0, e.g. '10s' or '1m'")]
+    #[error("window '{0}' must be a duration of at least 1ms, e.g. '10s' or '1m'")]
     Window(String),
 }
 
@@ -164,7 +164,8 @@ pub struct WindowedRatioBudget {
 
 impl WindowedRatioBudget {
     pub fn new(budget_percent: f64, window: Duration) -> Result<Self, BudgetError> {
-        if window.is_zero() {
+        // Shorter windows would print as '0s' right after '0s' was refused.
+        if window < crate::engine::window::MIN_TIME_WINDOW {
             return Err(BudgetError::Window(format_duration(window)));
         }
         Ok(Self {
@@ -250,7 +251,9 @@ impl RetryBudgetConfig {
             ["ratio", pct, window] => Self::WindowedRatio {
                 budget_percent: number(pct).ok_or_else(|| BudgetError::Percent((*pct).into()))?,
                 window: parse_duration(window)
-                    .map_err(|_| BudgetError::Window((*window).to_owned()))?,
+                    .ok()
+                    .filter(|w| *w >= crate::engine::window::MIN_TIME_WINDOW)
+                    .ok_or_else(|| BudgetError::Window((*window).to_owned()))?,
             },
             _ => return Err(bad()),
         };

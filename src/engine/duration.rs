@@ -72,8 +72,17 @@ pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
             input: input.to_owned(),
             unit: unit.to_owned(),
         })?;
+        let too_long = || DurationError::TooLong {
+            input: input.to_owned(),
+        };
+        // A well-formed number too large to count in nanoseconds is too long, not malformed.
+        let part = match scale(number, per_unit) {
+            Some(part) => part,
+            None if well_formed(number) => return Err(too_long()),
+            None => return Err(malformed()),
+        };
         total = total
-            .checked_add(scale(number, per_unit).ok_or_else(malformed)?)
+            .checked_add(part)
             .ok_or_else(|| DurationError::TooLong {
                 input: input.to_owned(),
             })?;
@@ -106,6 +115,18 @@ fn unit_nanos(unit: &str) -> Option<u128> {
 
 /// `number` (digits with at most one '.') times `per_unit` nanoseconds, truncated to whole
 /// nanoseconds. `None` if the number is malformed or absurdly long.
+/// Whether `number` is digits with at most one decimal point and at most 12 decimals (what
+/// [`scale`] reads when it fits).
+fn well_formed(number: &str) -> bool {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    !(whole.is_empty() && fraction.is_empty())
+        && fraction.len() <= 12
+        && whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+}
+
 fn scale(number: &str, per_unit: u128) -> Option<u128> {
     let (whole, fraction) = match number.split_once('.') {
         Some((w, f)) => (w, f),
@@ -114,7 +135,7 @@ fn scale(number: &str, per_unit: u128) -> Option<u128> {
     if (whole.is_empty() && fraction.is_empty()) || fraction.contains('.') {
         return None;
     }
-    if whole.len() > 12 || fraction.len() > 12 {
+    if whole.len() > 30 || fraction.len() > 12 {
         return None;
     }
     let whole_value: u128 = if whole.is_empty() {

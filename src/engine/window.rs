@@ -12,6 +12,9 @@ use std::time::Duration;
 
 use crate::engine::duration::{format_duration, parse_duration};
 
+/// The shortest time window: what durations print (milliseconds) can still tell apart.
+pub const MIN_TIME_WINDOW: Duration = Duration::from_millis(1);
+
 /// The largest count window: its ring takes one byte per call.
 pub const MAX_WINDOW_CALLS: u32 = 1_000_000;
 
@@ -78,8 +81,12 @@ impl FromStr for WindowConfig {
             }
             "time" => {
                 let span = parse_duration(value).map_err(|e| error(e.to_string()))?;
-                if span.is_zero() {
-                    return Err(error("a time window spans more than 0s".to_owned()));
+                // Shorter spans would print as '0s' right after '0s' was refused.
+                if span < MIN_TIME_WINDOW {
+                    return Err(error(format!(
+                        "a time window must be at least {}",
+                        format_duration(MIN_TIME_WINDOW)
+                    )));
                 }
                 Ok(Self::Time { span })
             }

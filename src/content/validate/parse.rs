@@ -61,6 +61,8 @@ pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
         out,
         errors: 0,
     };
+    // A UTF-8 byte order mark (some Windows editors write one) is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !text.starts_with(MODELINE_PREFIX) {
         sink.warning(
             Some(Loc { line: 1, col: 1 }),

@@ -181,7 +181,7 @@ pub enum ConfigError {
     #[error("{field} '{value}' is longer than the longest accepted duration (1000h)")]
     TooLong { field: &'static str, value: String },
     #[error(
-        "window '{value}' must hold between 1 and {MAX_WINDOW_CALLS} calls, or span more than 0s"
+        "window '{value}' must hold between 1 and {MAX_WINDOW_CALLS} calls, or span at least 1ms"
     )]
     Window { value: String },
     #[error(
@@ -289,7 +289,9 @@ fn percentage(field: &'static str, value: f64) -> Result<(), ConfigError> {
 fn validate_rate(rate: &RateConfig) -> Result<(), ConfigError> {
     let window_ok = match rate.window {
         WindowConfig::Count { calls } => (1..=MAX_WINDOW_CALLS).contains(&calls),
-        WindowConfig::Time { span } => !span.is_zero() && span <= duration::MAX,
+        WindowConfig::Time { span } => {
+            span >= crate::engine::window::MIN_TIME_WINDOW && span <= duration::MAX
+        }
     };
     if !window_ok {
         return Err(ConfigError::Window {
