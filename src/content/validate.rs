@@ -264,7 +264,15 @@ pub fn validate(input: &Input, depth: Depth) -> Validated {
             .zip(&bank_errors)
             .all(|(b, errors)| *errors == 0 || b.value.as_ref().map(|v| &v.module) != id)
     });
+    // A module its own bank (claimed by name) makes unfit is not taught either.
+    teachable.retain(|t| t.bank.is_none_or(|i| bank_errors[i] == 0));
     check_prerequisite_cycles(&modules, &mut out);
+    // A module in a prerequisite cycle has an error: skipped everywhere, as it is said to be.
+    teachable.retain(|t| {
+        let display = &modules[t.module].display;
+        !out.iter()
+            .any(|d| d.severity == Severity::Error && &d.path == display)
+    });
     validated.modules = into_loaded(teachable, modules, banks);
     out.sort_by(|a, b| (&a.path, a.loc).cmp(&(&b.path, b.loc)));
     validated.diagnostics = out;
