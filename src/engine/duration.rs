@@ -287,11 +287,10 @@ mod tests {
         ));
         // Digits too many to count are a duration too long, not a malformed one.
         for text in [
-            "99999999999999999999h",
-            "18446744073709551615ms",
-            &"9".repeat(60),
+            "99999999999999999999h".to_owned(),
+            "18446744073709551615ms".to_owned(),
+            format!("{}s", "9".repeat(60)),
         ] {
-            let text = format!("{text}s");
             assert!(
                 matches!(parse_duration(&text), Err(DurationError::TooLong { .. })),
                 "{text}"
