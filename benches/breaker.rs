@@ -22,7 +22,7 @@ fn decisions(c: &mut Criterion, name: &str, preset: Preset, fail_every: u64, ste
             let permit = breaker
                 .try_acquire(black_box(now))
                 .expect("the breaker stays CLOSED");
-            let outcome = if call % fail_every == 0 {
+            let outcome = if call.is_multiple_of(fail_every) {
                 Outcome::failure(Duration::from_millis(3))
             } else {
                 Outcome::success(Duration::from_millis(3))

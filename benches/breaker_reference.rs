@@ -40,7 +40,7 @@ const PATTERNS: [(&str, u64); 2] = [("all success", u64::MAX), ("1 failure in 20
 
 /// Whether call number `call` fails under `fail_every`.
 fn fails(call: u64, fail_every: u64) -> bool {
-    call % fail_every == 0
+    call.is_multiple_of(fail_every)
 }
 
 fn ours(group: &mut BenchmarkGroup<'_, WallTime>, id: &str, preset: Preset, fail_every: u64) {

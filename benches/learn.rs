@@ -101,7 +101,7 @@ fn bench_learn(c: &mut Criterion) {
         b.iter(|| {
             typed += 1;
             // Keep the line short: type, and clear every 40 characters.
-            let key = if typed % 40 == 0 {
+            let key = if typed.is_multiple_of(40) {
                 KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)
             } else {
                 KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)

@@ -33,6 +33,7 @@ fn first_block(module: &str) -> (String, usize) {
 }
 
 #[test]
+#[allow(clippy::disallowed_methods)] // the test's own duration, reported
 fn twenty_sessions_at_once_keep_every_event() {
     let home = tempfile::tempdir().expect("tempdir");
     let inputs: Vec<(String, usize)> = MODULES.iter().map(|m| first_block(m)).collect();

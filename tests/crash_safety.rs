@@ -217,10 +217,10 @@ fn run_to_end(home: &Path, input: &str) -> Duration {
 /// A folder for the test's own copies: in memory where there is one (no fsync cost).
 fn scratch_dir() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        if let Ok(dir) = tempfile::tempdir_in(shm) {
-            return dir;
-        }
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(shm)
+    {
+        return dir;
     }
     tempfile::tempdir().expect("tempdir")
 }
@@ -311,13 +311,13 @@ fn sigkill_while_saving_leaves_the_old_or_a_new_complete_file() {
         };
         // The first event (the current block) may change nothing: `k` is the most the
         // file can hold, `least` the fewest events it proves saved.
-        if k == 0 {
-            if let Some((old_bytes, _)) = &old {
-                assert!(
-                    *old_bytes == bytes,
-                    "kill {kill}: nothing saved, yet the file changed"
-                );
-            }
+        if k == 0
+            && let Some((old_bytes, _)) = &old
+        {
+            assert!(
+                *old_bytes == bytes,
+                "kill {kill}: nothing saved, yet the file changed"
+            );
         }
         if least > 0 {
             // A save finished, and each sweeps the temp files of killed runs: at most the

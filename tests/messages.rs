@@ -2,6 +2,9 @@
 //! skipped for an error is skipped everywhere, a byte order mark before the modeline, a
 //! Markdown file given to `check`, and durations too short or too long to mean anything.
 
+// Helpers outside #[test] functions: a failed setup should fail the test loudly.
+#![allow(clippy::unwrap_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -175,16 +175,14 @@ impl CircuitBreaker {
     pub fn observe(&mut self, now: Duration) -> State {
         if self.state == State::Open
             && self.config.half_open_transition == HalfOpenTransition::Automatic
+            && let Some(due) = self.config.trial_due(self.opened_at)
+            && now >= due
         {
-            if let Some(due) = self.config.trial_due(self.opened_at) {
-                if now >= due {
-                    let reason = format!(
-                        "recovery_timeout {} elapsed: HALF_OPEN by itself (automatic transition)",
-                        format_duration(self.config.recovery_timeout)
-                    );
-                    self.set_state(State::HalfOpen, due, reason);
-                }
-            }
+            let reason = format!(
+                "recovery_timeout {} elapsed: HALF_OPEN by itself (automatic transition)",
+                format_duration(self.config.recovery_timeout)
+            );
+            self.set_state(State::HalfOpen, due, reason);
         }
         self.state
     }
@@ -206,10 +204,10 @@ impl CircuitBreaker {
             self.set_state(State::HalfOpen, now, reason);
         }
         if self.state == State::HalfOpen {
-            if let Some(cap) = self.config.half_open_max_calls {
-                if self.half_open_admitted >= cap {
-                    return Err(self.reject(Rejected::HalfOpenFull));
-                }
+            if let Some(cap) = self.config.half_open_max_calls
+                && self.half_open_admitted >= cap
+            {
+                return Err(self.reject(Rejected::HalfOpenFull));
             }
             self.half_open_admitted = self.half_open_admitted.saturating_add(1);
         }

@@ -172,7 +172,7 @@ impl fmt::Display for DurationDisplay {
         if micros < 1_000_000 {
             return write_decimal(f, micros, 1_000, "ms");
         }
-        if micros % 1_000_000 != 0 {
+        if !micros.is_multiple_of(1_000_000) {
             return write_decimal(f, micros, 1_000_000, "s");
         }
         let total_secs = d.as_secs();

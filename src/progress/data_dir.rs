@@ -30,10 +30,10 @@ pub fn data_dir(var: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, Store
         return Ok(PathBuf::from(home).join("Library/Application Support/patterns"));
     }
     // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
-    if let Some(xdg) = set("XDG_DATA_HOME").map(PathBuf::from) {
-        if xdg.is_absolute() {
-            return Ok(xdg.join("patterns"));
-        }
+    if let Some(xdg) = set("XDG_DATA_HOME").map(PathBuf::from)
+        && xdg.is_absolute()
+    {
+        return Ok(xdg.join("patterns"));
     }
     let home = set("HOME").ok_or_else(|| missing("HOME"))?;
     Ok(PathBuf::from(home).join(".local/share/patterns"))

@@ -529,10 +529,10 @@ fn write_synced(path: &Path, bytes: &[u8], options: &mut OpenOptions) -> io::Res
 /// Makes a rename or removal in `dir` durable. Best effort: some file systems refuse to
 /// sync a directory, and the file itself is already complete on disk.
 fn sync_dir(dir: &Path) {
-    if cfg!(unix) {
-        if let Ok(dir) = File::open(dir) {
-            let _ = dir.sync_all();
-        }
+    if cfg!(unix)
+        && let Ok(dir) = File::open(dir)
+    {
+        let _ = dir.sync_all();
     }
 }
 

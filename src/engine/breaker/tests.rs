@@ -850,11 +850,10 @@ proptest! {
     fn transitions_follow_the_state_diagram(config in config(), ops in prop::collection::vec(op(), 0..300)) {
         let (transitions, stats, total) = drive(&config, &ops);
         prop_assert_eq!(transitions.len() as u64, total.min(TRANSITION_LOG_CAPACITY as u64));
-        if total == transitions.len() as u64 {
-            if let Some(first) = transitions.first() {
+        if total == transitions.len() as u64
+            && let Some(first) = transitions.first() {
                 prop_assert_eq!(first.from, State::Closed, "a breaker starts CLOSED");
             }
-        }
         for pair in transitions.windows(2) {
             prop_assert_eq!(pair[1].from, pair[0].to, "each transition starts where the last ended");
             prop_assert!(pair[1].at >= pair[0].at, "time never runs back");

@@ -212,10 +212,10 @@ where
         let resized = matches!(event, Event::Resize { .. });
         let changed = match app.message(&event) {
             Some(msg) => {
-                if let Some(effect) = app.update(msg) {
-                    if let Flow::Exit(output) = app.perform(effect) {
-                        return Ok(Exit::Done(output));
-                    }
+                if let Some(effect) = app.update(msg)
+                    && let Flow::Exit(output) = app.perform(effect)
+                {
+                    return Ok(Exit::Done(output));
                 }
                 true
             }

@@ -171,11 +171,12 @@ fn tokenize(inlines: &[Inline]) -> Vec<Token> {
                 continue;
             }
             let first = grapheme.chars().next().unwrap_or(' ');
-            if let (Some(current), Some(prev)) = (&word, prev_char) {
-                if !current.runs.is_empty() && may_break_between(prev, first) {
-                    tokens.extend(word.take().map(Token::Word));
-                    next_sep = Sep::Glued;
-                }
+            if let (Some(current), Some(prev)) = (&word, prev_char)
+                && !current.runs.is_empty()
+                && may_break_between(prev, first)
+            {
+                tokens.extend(word.take().map(Token::Word));
+                next_sep = Sep::Glued;
             }
             let current = word.get_or_insert_with(|| Word {
                 runs: Runs::new(),
