@@ -302,3 +302,24 @@ fn a_huge_invalid_answer_is_echoed_at_most_200_characters() {
         .clone();
     assert!(output.len() < 60_000, "{} bytes", output.len());
 }
+
+#[test]
+fn an_answer_over_64_kib_is_refused_with_its_size_and_asked_again() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let n = items(7);
+    let mut lines = vec!["b ".repeat(40_000)];
+    lines.extend(right_answers(7));
+    let output = exam(home.path(), 7, lines.join("\n") + "\n")
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&output);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("that is 79 KiB; an answer or journal entry holds at most 64 KiB"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(flat.contains(&format!("{n}/{n} (100%): PASSED")), "{flat}");
+}

@@ -143,3 +143,18 @@ impl Question {
         self.graded.is_some()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_and_journal_entries_over_64_kib_are_refused_with_their_size() {
+        assert_eq!(too_long(&"x".repeat(MAX_ANSWER_BYTES)), None);
+        let message = too_long(&"x".repeat(MAX_ANSWER_BYTES + 1)).expect("too long");
+        assert_eq!(
+            message,
+            "that is 65 KiB; an answer or journal entry holds at most 64 KiB: shorten it"
+        );
+    }
+}
