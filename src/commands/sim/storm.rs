@@ -183,7 +183,7 @@ fn run_contention(
         if args.load {
             chart = chart.showing_load();
         }
-        super::show(&mut chart)?;
+        super::show_in(&mut session, &mut chart)?;
     }
     if let Some(view) = &load {
         return load_report(view, args, clients, seed);
@@ -352,12 +352,10 @@ fn run_outage(
             describe_clients(clients),
             describe_runs(seed, args.runs)
         );
-        super::show(&mut StormChart::new(
-            title,
-            "time to drain",
-            points,
-            Theme::from_env(),
-        ))?;
+        super::show_in(
+            &mut session,
+            &mut StormChart::new(title, "time to drain", points, Theme::from_env()),
+        )?;
     }
     if args.csv {
         return Ok(outage_csv(&results));
