@@ -79,6 +79,37 @@ pub trait App {
 
     /// Carries out an effect: the one place a screen's side effects happen.
     fn perform(&mut self, effect: Self::Effect) -> Flow<Self::Output>;
+
+    /// The smallest area (columns, rows) the screen lays out in; below it [`render`] says
+    /// "terminal too small" with both sizes instead of drawing a screen that cannot be used.
+    fn min_size(&self) -> (u16, u16) {
+        MIN_SIZE
+    }
+}
+
+/// The default [`App::min_size`]: a title, a line of content, the status line and the
+/// footer at 20 columns. Every screen still draws without panicking below its minimum
+/// (the size proptest in tests/fuzz_equivalents.rs renders them from 1x1).
+pub const MIN_SIZE: (u16, u16) = (20, 4);
+
+/// Draws `app` into `frame` as the loop does: the screen itself, or, when the frame is
+/// smaller than [`App::min_size`], "terminal too small: WxH needed" with the current size,
+/// wrapped into whatever room there is.
+pub fn render<A: App>(app: &A, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let (width, height) = app.min_size();
+    if area.width >= width && area.height >= height {
+        app.render(frame);
+        return;
+    }
+    let message = format!(
+        "terminal too small: {width}x{height} needed, this one is {}x{}",
+        area.width, area.height
+    );
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(message).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 /// Settings of [`event_loop`].
@@ -243,7 +274,7 @@ where
     A: App,
 {
     terminal
-        .draw(|frame| app.render(frame))
+        .draw(|frame| render(app, frame))
         .map(|_| ())
         .map_err(io::Error::other)
 }
@@ -338,7 +369,7 @@ mod tests {
     }
 
     async fn drive(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_secs(3600),
             test_panic: TestPanic::Never,
@@ -351,6 +382,25 @@ mod tests {
         )
         .await
         .expect("loop")
+    }
+
+    fn rendered(app: &Counter, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+        terminal.draw(|frame| render(app, frame)).expect("draw");
+        let buffer = terminal.backend().buffer();
+        buffer.content().iter().map(|cell| cell.symbol()).collect()
+    }
+
+    #[test]
+    fn below_the_minimum_size_the_screen_says_what_it_needs_and_what_it_has() {
+        let app = Counter::default();
+        let small = rendered(&app, 19, 4);
+        assert!(small.starts_with("terminal too small:"), "{small:?}");
+        assert!(small.contains("20x4 needed"), "{small:?}");
+        assert!(small.contains("19x4"), "{small:?}");
+        assert!(rendered(&app, 20, 4).starts_with("keys: 0"));
+        // Down to one cell, something is said and nothing panics.
+        assert_eq!(rendered(&app, 1, 1), "t");
     }
 
     #[tokio::test]
@@ -371,7 +421,7 @@ mod tests {
         let mut app = Counter::default();
         let events = vec![Ok(TerminalEvent::Resize(80, 24)), char_key('q')];
         drive(&mut app, events).await;
-        assert_eq!(app.sizes, [(20, 3), (80, 24)]);
+        assert_eq!(app.sizes, [(20, 4), (80, 24)]);
     }
 
     #[tokio::test]
@@ -411,7 +461,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn ticks_arrive_at_the_tick_rate() {
         let mut app = Counter::default();
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_millis(100),
             test_panic: TestPanic::Never,
@@ -428,7 +478,7 @@ mod tests {
     #[should_panic(expected = "deliberate panic after the first frame")]
     async fn the_test_switch_panics_after_the_first_frame() {
         let mut app = Counter::default();
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             test_panic: TestPanic::AfterFirstFrame,
             ..LoopOptions::default()
@@ -444,7 +494,7 @@ mod tests {
 
     /// Drives the loop with the F12 switch on.
     async fn drive_f12(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_secs(3600),
             test_panic: TestPanic::OnF12,
