@@ -87,3 +87,77 @@ fn storm_progress_then_chart_in_one_session_without_a_key_or_leftovers() {
         assert_terminal_restored(&output, &Screen::replay(&log));
     }
 }
+
+/// A learn session in an 80x24 terminal with its own data folder.
+fn learn(home: &tempfile::TempDir) -> Option<Pty> {
+    let script = format!("{} learn circuit-breaker; {AFTER}", patterns());
+    Pty::spawn(&script, &[("PATTERNS_HOME", home.path().as_os_str())])
+}
+
+/// The title bar ends with `stage`.
+fn title_shows(screen: &Screen, stage: &str) -> bool {
+    screen.row(0).ends_with(stage)
+}
+
+fn to_priming(pty: &mut Pty) {
+    pty.wait_frame("the overview", |s| title_shows(s, "overview"));
+    pty.send(b"\r");
+    pty.wait_frame("the priming question", |s| title_shows(s, "priming"));
+}
+
+/// Issue 11 item 4: 3 KiB of keys at once (a held key, a paste into a terminal without
+/// bracketed paste) and the Enter after them are all taken at once: the Enter lands on the
+/// priming question it was typed for, and the next screen comes without another key.
+/// crossterm's default (mio) source handed over one 1 KiB chunk per new input.
+#[test]
+fn a_burst_of_keys_is_taken_whole_and_its_enter_lands_where_it_was_typed() {
+    let _turn = turn();
+    let home = tempfile::tempdir().expect("tempdir");
+    let Some(mut pty) = learn(&home) else {
+        return;
+    };
+    to_priming(&mut pty);
+    let mut burst = vec![b'x'; 3 * 1024];
+    burst.push(b'\r');
+    pty.send(&burst);
+    pty.wait_frame("the concept, after the burst's Enter", |s| {
+        s.row(0).contains("Block 1 ·")
+    });
+    pty.send(b"\x03");
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    assert_eq!(exit_code(&output), 0);
+    assert_terminal_restored(&output, &Screen::replay(&log));
+}
+
+/// Issue 11 item 2: the session turns bracketed paste on (and off on the way out), and a
+/// multi-line paste is text in the field: its line breaks do not answer the question.
+#[test]
+fn a_multi_line_paste_is_text_in_the_field_not_enter_keys() {
+    let _turn = turn();
+    let home = tempfile::tempdir().expect("tempdir");
+    let Some(mut pty) = learn(&home) else {
+        return;
+    };
+    to_priming(&mut pty);
+    pty.send(b"\x1b[200~first line\rsecond line\r\x1b[201~");
+    let pasted = pty.wait_frame("the pasted lines in the field", |s| {
+        s.text().contains("first line") && s.text().contains("second line")
+    });
+    assert!(title_shows(&pasted, "priming"), "{}", pasted.text());
+    // Enter, typed, answers.
+    pty.send(b"\r");
+    pty.wait_frame("the concept", |s| s.row(0).contains("Block 1 ·"));
+    pty.send(b"\x03");
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    assert!(
+        pty::find(&output, b"\x1b[?2004h").is_some(),
+        "bracketed paste on"
+    );
+    let on = pty::rfind(&output, b"\x1b[?2004h").expect("on");
+    let off = pty::rfind(&output, b"\x1b[?2004l").expect("bracketed paste off at the end");
+    assert!(off > on, "turned off last");
+    assert_eq!(exit_code(&output), 0);
+    assert_terminal_restored(&output, &Screen::replay(&log));
+}

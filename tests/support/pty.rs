@@ -267,7 +267,7 @@ pub fn stty_flags(stty: &str) -> Vec<String> {
 
 /// What a terminal shows: the main and the alternate screen, the cursor and its
 /// visibility. Understands what ratatui and crossterm write (cursor moves, clears, SGR,
-/// the private modes 25 and 1049) and plain text with CR / LF / BS / TAB; xterm's rules for
+/// the private modes 25, 1049 and 2004) and plain text with CR / LF / BS / TAB; xterm's rules for
 /// 1049 (save the cursor on entering, restore it on leaving, even when not on the alternate
 /// screen). Other sequences are kept in `unknown` so a test can see them.
 #[derive(Debug, Clone)]
@@ -520,6 +520,8 @@ impl Screen {
                 for mode in &numbers {
                     match mode {
                         25 => self.cursor_visible = set,
+                        // Bracketed paste: changes what the terminal sends, not the screen.
+                        2004 => {}
                         1049 if set => {
                             self.saved = self.cursor;
                             self.on_alternate = true;

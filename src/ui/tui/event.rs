@@ -21,11 +21,22 @@ use super::terminal::{TEST_PANIC_ENV, TerminalGuard, TestPanic, test_panic_reque
 /// Tick period of [`run`]'s default options: often enough for a clock or a progress bar.
 pub const DEFAULT_TICK_RATE: Duration = Duration::from_millis(250);
 
+/// Events closer together than this are handled as one burst, before one frame. Far below
+/// what a person notices; far above what crossterm's reader thread needs to hand over the
+/// next event of a burst.
+const BURST_GAP: Duration = Duration::from_millis(4);
+
+/// Most events of one burst before a frame is drawn anyway (so a long paste shows progress).
+const BURST_EVENTS: usize = 4096;
+
 /// What the loop hands to a screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// A key was pressed (releases are filtered out; Ctrl-C never gets here).
     Key(KeyEvent),
+    /// Text was pasted (the terminal's bracketed paste, enabled by the session): a screen
+    /// inserts it into the field being edited as text, and never reads it as keys.
+    Paste(String),
     /// The terminal now has this size. Also sent once before the first frame, so a screen
     /// can lay itself out in `update` and keep `render` a pure draw.
     Resize {
@@ -219,42 +230,83 @@ where
             biased;
             next = events.next() => match next {
                 None => return Ok(Exit::Interrupted),
-                Some(event) => match translate(event?) {
-                    Some(event) => event,
-                    None => continue,
-                },
+                Some(event) => event?,
             },
-            _ = ticks.tick() => Event::Tick,
-        };
-        if is_interrupt(&event) {
-            return Ok(Exit::Interrupted);
-        }
-        if options.test_panic == TestPanic::OnF12
-            && matches!(
-                event,
-                Event::Key(KeyEvent {
-                    code: KeyCode::F(12),
-                    ..
-                })
-            )
-        {
-            panic!("{TEST_PANIC_ENV}=f12: deliberate panic on F12");
-        }
-        let resized = matches!(event, Event::Resize { .. });
-        let changed = match app.message(&event) {
-            Some(msg) => {
-                if let Some(effect) = app.update(msg) {
-                    if let Flow::Exit(output) = app.perform(effect) {
-                        return Ok(Exit::Done(output));
-                    }
+            _ = ticks.tick() => {
+                match step(app, Event::Tick, options) {
+                    Step::Exit(exit) => return Ok(exit),
+                    Step::Changed(true) => draw(terminal, app)?,
+                    Step::Changed(false) => {}
                 }
-                true
+                continue;
             }
-            None => false,
         };
-        if changed || resized {
+        // A burst (a held key, a paste without bracketed paste, the Enter after it) is
+        // handled whole before the next frame: events coming within BURST_GAP of each other
+        // are one batch, of at most BURST_EVENTS. Drawing a frame per key made a 3 KiB burst
+        // take seconds, and its Enter land late.
+        let mut redraw = false;
+        let mut next = Some(Ok(event));
+        let mut batch = 0;
+        while let Some(event) = next {
+            if let Some(event) = translate(event?) {
+                match step(app, event, options) {
+                    Step::Exit(exit) => return Ok(exit),
+                    Step::Changed(changed) => redraw |= changed,
+                }
+            }
+            batch += 1;
+            next = if batch < BURST_EVENTS {
+                tokio::time::timeout(BURST_GAP, events.next())
+                    .await
+                    .ok()
+                    .flatten()
+            } else {
+                None
+            };
+        }
+        if redraw {
             draw(terminal, app)?;
         }
+    }
+}
+
+/// What one event did.
+enum Step<T> {
+    /// Leave the loop.
+    Exit(Exit<T>),
+    /// Go on; whether the screen must be redrawn.
+    Changed(bool),
+}
+
+/// Message, update and effect for one event inside the loop (Ctrl-C and the panic switch
+/// first).
+fn step<A: App>(app: &mut A, event: Event, options: LoopOptions) -> Step<A::Output> {
+    if is_interrupt(&event) {
+        return Step::Exit(Exit::Interrupted);
+    }
+    if options.test_panic == TestPanic::OnF12
+        && matches!(
+            event,
+            Event::Key(KeyEvent {
+                code: KeyCode::F(12),
+                ..
+            })
+        )
+    {
+        panic!("{TEST_PANIC_ENV}=f12: deliberate panic on F12");
+    }
+    let resized = matches!(event, Event::Resize { .. });
+    match app.message(&event) {
+        Some(msg) => {
+            if let Some(effect) = app.update(msg)
+                && let Flow::Exit(output) = app.perform(effect)
+            {
+                return Step::Exit(Exit::Done(output));
+            }
+            Step::Changed(true)
+        }
+        None => Step::Changed(resized),
     }
 }
 
@@ -279,10 +331,11 @@ where
         .map_err(io::Error::other)
 }
 
-/// The events screens care about; mouse, focus and paste are dropped.
+/// The events screens care about; mouse and focus are dropped.
 fn translate(event: TerminalEvent) -> Option<Event> {
     match event {
         TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TerminalEvent::Paste(text) => Some(Event::Paste(text)),
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
         _ => None,
     }
@@ -309,11 +362,13 @@ mod tests {
         keys: u32,
         ticks: u32,
         sizes: Vec<(u16, u16)>,
+        pasted: Vec<String>,
         renders: std::cell::Cell<u32>,
     }
 
     enum Msg {
         Key(char),
+        Paste(String),
         Tick,
         Resize(u16, u16),
     }
@@ -330,6 +385,7 @@ mod tests {
                     ..
                 }) => Some(Msg::Key(*c)),
                 Event::Key(_) => None,
+                Event::Paste(text) => Some(Msg::Paste(text.clone())),
                 Event::Resize { width, height } => Some(Msg::Resize(*width, *height)),
                 Event::Tick => Some(Msg::Tick),
             }
@@ -339,6 +395,7 @@ mod tests {
             match msg {
                 Msg::Key('q') => return Some(()),
                 Msg::Key(_) => self.keys += 1,
+                Msg::Paste(text) => self.pasted.push(text),
                 Msg::Tick => self.ticks += 1,
                 Msg::Resize(w, h) => self.sizes.push((w, h)),
             }
@@ -412,7 +469,28 @@ mod tests {
         )
         .await;
         assert_eq!(exit, Exit::Done(2));
-        // First frame plus one per handled key; `q` exits before drawing.
+        // The keys arrive together: all are handled before a frame, and `q` exits before
+        // drawing, so only the first frame was drawn.
+        assert_eq!(app.renders.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_burst_is_handled_whole_before_one_frame() {
+        let mut app = Counter::default();
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
+        let options = LoopOptions {
+            tick_rate: Duration::from_secs(3600),
+            test_panic: TestPanic::Never,
+        };
+        // 5000 keys ready at once, then nothing: the loop must not wait for more input to
+        // take the rest (crossterm's reader used to hand over 1 KiB per new input).
+        let burst = (0..5000).map(|_| char_key('x'));
+        let events = futures_util::stream::iter(burst).chain(futures_util::stream::pending());
+        let run = event_loop(&mut terminal, Box::pin(events), &mut app, options);
+        let timed = tokio::time::timeout(Duration::from_millis(500), run).await;
+        assert!(timed.is_err(), "the loop only ends on a key");
+        assert_eq!(app.keys, 5000);
+        // The first frame, one after the first BURST_EVENTS keys, one after the rest.
         assert_eq!(app.renders.get(), 3);
     }
 
@@ -443,6 +521,15 @@ mod tests {
             drive(&mut app, vec![char_key('a')]).await,
             Exit::Interrupted
         );
+    }
+
+    #[tokio::test]
+    async fn a_paste_reaches_the_screen_as_text_not_keys() {
+        let mut app = Counter::default();
+        let paste = Ok(TerminalEvent::Paste("27\nq\n".into()));
+        let exit = drive(&mut app, vec![paste, char_key('q')]).await;
+        assert_eq!(exit, Exit::Done(0), "the q inside the paste did not quit");
+        assert_eq!(app.pasted, ["27\nq\n"]);
     }
 
     #[tokio::test]

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -48,13 +49,15 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Enters raw mode and the alternate screen on stdout and installs the restoring panic
+    /// Enters raw mode, the alternate screen and bracketed paste on stdout and installs the restoring panic
     /// hook. If any step fails the terminal is restored before the error is returned.
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
         ACTIVE.store(true, Ordering::SeqCst);
         let entered = enable_raw_mode()
-            .and_then(|()| execute!(io::stdout(), EnterAlternateScreen))
+            // Bracketed paste: a paste arrives as one `Event::Paste`, not as keys (each of its
+            // line breaks an Enter that would answer and move the session on).
+            .and_then(|()| execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste))
             .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
         match entered {
             Ok(terminal) => Ok(Self { terminal }),
@@ -102,7 +105,7 @@ fn restore_once(out: &mut impl io::Write) -> io::Result<()> {
     }
     // Raw mode first, as ratatui does: it has more side effects than the screen.
     disable_raw_mode()?;
-    execute!(out, LeaveAlternateScreen, Show)
+    execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show)
 }
 
 /// Restores the terminal before the previous hook prints the panic message. Installed once
@@ -142,7 +145,7 @@ mod tests {
         ACTIVE.store(true, Ordering::SeqCst);
         let mut first = Vec::new();
         restore_once(&mut first).expect("restore");
-        assert_eq!(first, b"\x1b[?1049l\x1b[?25h");
+        assert_eq!(first, b"\x1b[?2004l\x1b[?1049l\x1b[?25h");
         let mut second = Vec::new();
         restore_once(&mut second).expect("restore");
         assert!(second.is_empty(), "a second restore writes nothing");
