@@ -161,3 +161,31 @@ fn a_multi_line_paste_is_text_in_the_field_not_enter_keys() {
     assert_eq!(exit_code(&output), 0);
     assert_terminal_restored(&output, &Screen::replay(&log));
 }
+
+/// Issue 11 item 7: with `TERM=dumb` or no `TERM`, a terminal gets plain output (no escape
+/// sequences, no alternate screen) and one line on stderr saying why and how to get the TUI.
+#[test]
+fn dumb_or_unset_term_falls_back_to_plain_mode_and_says_why_once() {
+    let _turn = turn();
+    for (term, why) in [
+        ("env TERM=dumb", "TERM is 'dumb'"),
+        ("env -u TERM", "TERM is not set"),
+    ] {
+        let script = format!("{term} {} sim storm --clients 20; {AFTER}", patterns());
+        let Some(pty) = Pty::spawn(&script, &[]) else {
+            return;
+        };
+        let (_, log) = pty.finish();
+        let output = pty::output_of(&log);
+        let text = String::from_utf8_lossy(&output);
+        assert_eq!(exit_code(&output), 0, "{text}");
+        assert!(
+            pty::find(&output, pty::ENTER_ALTERNATE).is_none(),
+            "{text:?}"
+        );
+        assert!(!text.contains("\x1b["), "no escape sequences: {text:?}");
+        assert_eq!(text.matches(why).count(), 1, "said once: {text}");
+        assert!(text.contains("plain mode"), "{text}");
+        assert!(text.contains("strategy"), "the table is printed: {text}");
+    }
+}

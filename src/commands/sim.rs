@@ -7,7 +7,6 @@ pub mod stepper;
 pub mod storm;
 pub mod svg;
 
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -19,12 +18,10 @@ use crate::ui::tui::screens::progress::{Progress, Report};
 use super::Outcome;
 
 /// Whether to draw a chart on the terminal before printing: stdin and stdout are terminals
-/// and the user asked for neither `--plain` nor a machine format.
+/// that can run the TUI (`TERM` not `dumb`) and the user asked for neither `--plain` nor a
+/// machine format.
 fn charts_wanted(global: &Global, machine_format: bool) -> bool {
-    !global.plain
-        && !machine_format
-        && std::io::stdin().is_terminal()
-        && std::io::stdout().is_terminal()
+    !global.plain && !machine_format && tui::terminal::usable()
 }
 
 /// Runs a chart screen until `q` or Ctrl-C; the terminal is restored either way.

@@ -121,6 +121,42 @@ fn install_panic_hook() {
     });
 }
 
+/// Whether the full-screen interface can run: stdin and stdout are terminals, and `TERM`
+/// names one that understands escape sequences. When only `TERM` stands in the way (unset,
+/// or `dumb`, as in Emacs' shell or some CI runners), says why on stderr, once per process,
+/// so the learner knows why they got plain mode and how to get the TUI.
+pub fn usable() -> bool {
+    use std::io::IsTerminal as _;
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return false;
+    }
+    match term_problem(std::env::var_os("TERM").as_deref()) {
+        None => true,
+        Some(why) => {
+            static TOLD: Once = Once::new();
+            TOLD.call_once(|| {
+                let _ = writeln!(
+                    io::stderr(),
+                    "{why}: the full-screen interface needs a terminal that understands escape \
+                     sequences, so this runs in plain mode. Set TERM (e.g. TERM=xterm-256color) \
+                     for the full screen."
+                );
+            });
+            false
+        }
+    }
+}
+
+/// Why a `TERM` value cannot run the TUI; `None` when it can.
+fn term_problem(term: Option<&std::ffi::OsStr>) -> Option<String> {
+    match term.map(|t| t.to_string_lossy()) {
+        None => Some("TERM is not set".to_owned()),
+        Some(t) if t.trim().is_empty() => Some("TERM is empty".to_owned()),
+        Some(t) if t == "dumb" => Some("TERM is 'dumb'".to_owned()),
+        Some(_) => None,
+    }
+}
+
 /// What [`TEST_PANIC_ENV`] asks for; any other value than `1` or `f12` is ignored.
 pub fn test_panic_requested() -> TestPanic {
     test_panic_from(std::env::var_os(TEST_PANIC_ENV).as_deref())
@@ -149,6 +185,28 @@ mod tests {
         let mut second = Vec::new();
         restore_once(&mut second).expect("restore");
         assert!(second.is_empty(), "a second restore writes nothing");
+    }
+
+    #[test]
+    fn dumb_unset_or_empty_term_cannot_run_the_tui() {
+        assert_eq!(term_problem(None).as_deref(), Some("TERM is not set"));
+        assert_eq!(
+            term_problem(Some(OsStr::new("dumb"))).as_deref(),
+            Some("TERM is 'dumb'")
+        );
+        assert_eq!(
+            term_problem(Some(OsStr::new(" "))).as_deref(),
+            Some("TERM is empty")
+        );
+        for fine in [
+            "xterm-256color",
+            "screen",
+            "tmux-256color",
+            "linux",
+            "vt100",
+        ] {
+            assert_eq!(term_problem(Some(OsStr::new(fine))), None, "{fine}");
+        }
     }
 
     #[test]
