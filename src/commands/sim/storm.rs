@@ -1,6 +1,7 @@
 //! `patterns sim storm`: many clients retrying against one contended or failing server,
 //! one row per strategy and client count.
 
+use std::io::IsTerminal as _;
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -30,6 +31,21 @@ const MAX_RUNS: u32 = 10_000;
 /// Most new requests one outage run may send (clients · rate · duration).
 const MAX_REQUESTS: f64 = 10_000_000.0;
 
+/// Most simulated client-runs (clients summed over the sweep, times runs, times
+/// strategies) one command may ask for: about half a minute on one core of the 2-core
+/// machine it was measured on (README, "Reliability"). `--clients 10000 --runs 100
+/// --jitter all` (5,000,000) ran over a minute; a sweep of 1..10000 with 10000 runs asked for
+/// 2.5·10¹² and aborted on a 5 GB allocation.
+const MAX_CLIENT_RUNS: u64 = 2_000_000;
+
+/// Simulation tasks (config × run) held in memory at once: the configs go to the engine in
+/// chunks this size, and each chunk is reduced to its summaries before the next one.
+const CHUNK_TASKS: usize = 1 << 16;
+
+/// Above this many client-runs a plain run on a terminal shows its progress on stderr (about
+/// a second of work).
+const PROGRESS_CLIENT_RUNS: u64 = 100_000;
+
 pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     let strategies = strategies(&args)?;
     let clients = client_counts(&args)?;
@@ -40,6 +56,7 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
         ))
         .into());
     }
+    check_work(&clients, args.runs, strategies.len())?;
     let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
     let charts = super::charts_wanted(global, args.json || args.csv);
     let text = match args.scenario {
@@ -48,6 +65,33 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Client-runs asked for: clients summed over the sweep, times runs, times strategies.
+fn client_runs(clients: &[u32], runs: u32, strategies: usize) -> u64 {
+    let clients: u64 = clients.iter().map(|&n| u64::from(n)).sum();
+    clients
+        .saturating_mul(u64::from(runs))
+        .saturating_mul(u64::try_from(strategies).unwrap_or(u64::MAX))
+}
+
+/// Refuses a simulation larger than [`MAX_CLIENT_RUNS`], naming the product and the limit.
+fn check_work(clients: &[u32], runs: u32, strategies: usize) -> Result<(), UsageError> {
+    let work = client_runs(clients, runs, strategies);
+    if work <= MAX_CLIENT_RUNS {
+        return Ok(());
+    }
+    let summed: u64 = clients.iter().map(|&n| u64::from(n)).sum();
+    let clients = match clients.len() {
+        1 => format!("{summed} clients"),
+        counts => format!("{summed} clients (summed over the sweep's {counts} counts)"),
+    };
+    Err(UsageError::new(format!(
+        "{clients} × {runs} runs × {strategies} strateg{} = {work} client-runs; \
+         the simulator takes at most {MAX_CLIENT_RUNS} per command: fewer --runs, a coarser \
+         --sweep step or one --jitter",
+        if strategies == 1 { "y" } else { "ies" }
+    )))
 }
 
 fn strategies(args: &SimStormArgs) -> Result<Vec<Strategy>, UsageError> {
@@ -147,7 +191,7 @@ fn run_contention(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = simulate_all(&mut session, "contention", &configs, |some| {
+    let results = simulate_all(&mut session, "contention", &configs, args.runs, |some| {
         Ok::<_, std::convert::Infallible>(contention::simulate_many(some, args.runs, seed, threads))
     })?
     .unwrap_or_else(|never| match never {});
@@ -327,7 +371,7 @@ fn run_outage(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = simulate_all(&mut session, "outage", &configs, |some| {
+    let results = simulate_all(&mut session, "outage", &configs, args.runs, |some| {
         outage::simulate_many(some, args.runs, seed, threads)
     })?
     .map_err(|e| UsageError::new(e.to_string()))?;
@@ -546,27 +590,75 @@ struct LoadSeries {
     calls: Vec<u64>,
 }
 
-/// Runs `simulate` over every configuration: on a terminal with more than one, one at a
-/// time behind the progress screen (Ctrl-C stops it: the terminal is restored and nothing
-/// is printed); otherwise in one call.
-fn simulate_all<C: Sync, T: Send, E: Send>(
+/// Runs `simulate` over every configuration, a chunk at a time, each chunk's results
+/// summarised before the next starts (memory stays flat however large the sweep). In the TUI
+/// with more than one configuration: one at a time behind the progress screen (Ctrl-C stops
+/// it: the terminal is restored and nothing is printed). Otherwise in chunks of at most
+/// [`CHUNK_TASKS`] runs, with the count on stderr when stderr is a terminal and the work is
+/// over [`PROGRESS_CLIENT_RUNS`].
+fn simulate_all<C: Sync + HasClients, T: Send, E: Send>(
     session: &mut Option<Tui>,
     scenario: &str,
     configs: &[C],
+    runs: u32,
     simulate: impl Fn(&[C]) -> Result<Vec<T>, E> + Sync,
 ) -> miette::Result<Result<Vec<T>, E>> {
-    let Some(tui) = session.as_mut().filter(|_| configs.len() > 1) else {
-        return Ok(simulate(configs));
-    };
-    let title = format!("sim storm · {scenario} · {} configurations", configs.len());
-    let each = super::with_progress(tui, &title, configs, |config| {
-        simulate(std::slice::from_ref(config))
-    })?
-    .ok_or_else(stopped)?;
-    Ok(each
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map(|nested| nested.into_iter().flatten().collect()))
+    if let Some(tui) = session.as_mut().filter(|_| configs.len() > 1) {
+        // One configuration at a time (at most MAX_RUNS tasks), so the bar counts them.
+        let title = format!("sim storm · {scenario} · {} configurations", configs.len());
+        let each = super::with_progress(tui, &title, configs, |config| {
+            simulate(std::slice::from_ref(config))
+        })?
+        .ok_or_else(stopped)?;
+        return Ok(each
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|nested| nested.into_iter().flatten().collect()));
+    }
+    let work: u64 = configs
+        .iter()
+        .map(|c| u64::from(c.clients()).saturating_mul(u64::from(runs)))
+        .sum();
+    let per_chunk = (CHUNK_TASKS / usize::try_from(runs.max(1)).unwrap_or(1)).max(1);
+    let chunks: Vec<&[C]> = configs.chunks(per_chunk).collect();
+    let show = chunks.len() > 1 && work > PROGRESS_CLIENT_RUNS && std::io::stderr().is_terminal();
+    let mut results = Vec::with_capacity(configs.len());
+    let mut done = 0;
+    for chunk in chunks {
+        match simulate(chunk) {
+            Ok(summaries) => results.extend(summaries),
+            Err(error) => return Ok(Err(error)),
+        }
+        done += chunk.len();
+        if show {
+            eprint!(
+                "\rsim storm · {scenario}: {done} of {} configurations",
+                configs.len()
+            );
+        }
+    }
+    if show {
+        // Clear the progress line so the table starts on a clean one.
+        eprint!("\r\x1b[2K");
+    }
+    Ok(Ok(results))
+}
+
+/// A configuration's client count, to weigh the progress of a sweep.
+trait HasClients {
+    fn clients(&self) -> u32;
+}
+
+impl HasClients for ContentionConfig {
+    fn clients(&self) -> u32 {
+        self.clients
+    }
+}
+
+impl HasClients for OutageConfig {
+    fn clients(&self) -> u32 {
+        self.clients
+    }
 }
 
 fn stopped() -> miette::Report {
