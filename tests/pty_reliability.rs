@@ -189,3 +189,117 @@ fn dumb_or_unset_term_falls_back_to_plain_mode_and_says_why_once() {
         assert!(text.contains("strategy"), "the table is printed: {text}");
     }
 }
+
+/// The pid of `patterns`, the child of the pty's shell (the shell waits for it).
+fn patterns_pid(pty: &Pty) -> String {
+    let shell = pty.pid();
+    let deadline = pty::now() + pty::TIMEOUT;
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        if let Some(child) = children.split_whitespace().next() {
+            return child.to_owned();
+        }
+        assert!(pty::now() < deadline, "patterns did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Sends `signal` to the process `pid` this test started.
+fn kill(signal: &str, pid: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+/// The process state letter of `pid` (`T` stopped).
+fn state(pid: &str) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(") ")
+        .next()
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('?')
+}
+
+/// Issue 11 item 6: SIGTERM and SIGHUP during a session restore the terminal, save what
+/// the learner did (here the priming answer, which started block 1) and exit 143 / 129.
+/// Before, the process died in raw mode on the alternate screen.
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_save_and_exit_128_plus_the_signal() {
+    let _turn = turn();
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129)] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let Some(mut pty) = learn(&home) else {
+            return;
+        };
+        to_priming(&mut pty);
+        pty.send(b"2s\r");
+        pty.wait_frame("the concept", |s| s.row(0).contains("Block 1 ·"));
+        kill(signal, &patterns_pid(&pty));
+        let (_, log) = pty.finish();
+        let output = pty::output_of(&log);
+        assert_eq!(exit_code(&output), code, "{signal}");
+        assert_terminal_restored(&output, &Screen::replay(&log));
+        let record = patterns::progress::Store::in_dir(home.path())
+            .load(patterns::progress::Timestamp(0))
+            .expect("the progress file loads")
+            .record;
+        let module = record.module("circuit-breaker").expect("saved on {signal}");
+        assert!(module.current_block.is_some(), "{signal}: {module:?}");
+    }
+}
+
+/// Issue 11 item 6: Ctrl-Z (a key in raw mode) and SIGTSTP give the terminal back and stop
+/// the process; SIGCONT (`fg`) takes the terminal again and redraws the whole screen, and
+/// keys work as before. Before, Ctrl-Z was swallowed and `fg` resumed in cooked mode.
+#[test]
+fn ctrl_z_and_sigtstp_suspend_and_sigcont_resumes_redrawn() {
+    let _turn = turn();
+    let home = tempfile::tempdir().expect("tempdir");
+    let Some(mut pty) = learn(&home) else {
+        return;
+    };
+    to_priming(&mut pty);
+    let pid = patterns_pid(&pty);
+    for (how, stop) in [("Ctrl-Z", None), ("SIGTSTP", Some("-TSTP"))] {
+        let frames_before = pty::find_all(&pty.output(), pty::ENTER_ALTERNATE);
+        match stop {
+            None => pty.send(b"\x1a"),
+            Some(signal) => kill(signal, &pid),
+        }
+        let deadline = pty::now() + pty::TIMEOUT;
+        while state(&pid) != 'T' || pty.screen().on_alternate() {
+            assert!(
+                pty::now() < deadline,
+                "{how}: the process stopped ({}) on the main screen",
+                state(&pid)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(pty.screen().cursor_visible(), "{how}: cursor shown");
+        kill("-CONT", &pid);
+        let deadline = pty::now() + pty::TIMEOUT;
+        while pty::find_all(&pty.output(), pty::ENTER_ALTERNATE) == frames_before {
+            assert!(pty::now() < deadline, "{how}: the alternate screen again");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let resumed = pty.wait_frame("the priming question redrawn", |s| {
+            s.on_alternate() && title_shows(s, "priming") && s.text().contains("Priming question")
+        });
+        assert!(
+            resumed.row(resumed.size().1 - 1).contains("enter"),
+            "{}",
+            resumed.text()
+        );
+    }
+    // Raw mode is back: keys arrive one by one, Enter answers.
+    pty.send(b"2s\r");
+    pty.wait_frame("the concept", |s| s.row(0).contains("Block 1 ·"));
+    pty.send(b"\x03");
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    assert_eq!(exit_code(&output), 0);
+    assert_terminal_restored(&output, &Screen::replay(&log));
+}

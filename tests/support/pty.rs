@@ -89,6 +89,11 @@ impl Pty {
         })
     }
 
+    /// The pid of the shell running the script.
+    pub fn pid(&self) -> i32 {
+        self.process.pid().as_raw()
+    }
+
     /// Types `bytes`, as a terminal would send them.
     pub fn send(&mut self, bytes: &[u8]) {
         self.input.write_all(bytes).expect("write to the pty");
@@ -221,6 +226,13 @@ pub fn truncate(log: &[Entry], end: usize) -> Vec<Entry> {
 }
 
 /// Where `needle` first occurs in `haystack`.
+pub fn find_all(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

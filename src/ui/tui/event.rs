@@ -149,6 +149,9 @@ pub struct Tui {
     terminal: TerminalGuard,
     events: EventStream,
     options: LoopOptions,
+    /// SIGTERM, SIGHUP, SIGTSTP and SIGCONT while the session runs (see `signals`).
+    #[cfg(unix)]
+    signals: super::signals::SessionSignals,
 }
 
 impl Tui {
@@ -162,12 +165,16 @@ impl Tui {
             test_panic: test_panic_requested(),
             ..LoopOptions::default()
         };
+        #[cfg(unix)]
+        let signals = super::signals::SessionSignals::install()?;
         let terminal = TerminalGuard::enter()?;
         Ok(Self {
             runtime,
             terminal,
             events: EventStream::new(),
             options,
+            #[cfg(unix)]
+            signals,
         })
     }
 
@@ -177,15 +184,23 @@ impl Tui {
         self.options.tick_rate = tick_rate;
     }
 
-    /// Runs one screen until it exits or the learner presses Ctrl-C.
+    /// Runs one screen until it exits, the learner presses Ctrl-C, or SIGTERM / SIGHUP
+    /// arrives (then [`super::terminal::terminated_by`] says which). Ctrl-Z and SIGTSTP
+    /// suspend the session and resume it redrawn.
     pub fn run<A: App>(&mut self, app: &mut A) -> io::Result<Exit<A::Output>> {
         let Self {
             runtime,
             terminal,
             events,
             options,
+            #[cfg(unix)]
+            signals,
         } = self;
-        runtime.block_on(event_loop(terminal, events, app, *options))
+        #[cfg(unix)]
+        let signals = Some(signals);
+        #[cfg(not(unix))]
+        let signals = None;
+        runtime.block_on(run_loop(terminal, events, signals, app, *options))
     }
 }
 
@@ -198,7 +213,81 @@ pub fn run<A: App>(app: &mut A) -> io::Result<Exit<A::Output>> {
 /// it with a `TestBackend` and a scripted stream.
 pub async fn event_loop<B, S, A>(
     terminal: &mut Terminal<B>,
+    events: S,
+    app: &mut A,
+    options: LoopOptions,
+) -> io::Result<Exit<A::Output>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = io::Result<TerminalEvent>> + Unpin,
+    A: App,
+{
+    run_loop(terminal, events, None, app, options).await
+}
+
+#[cfg(unix)]
+type Signals<'a> = Option<&'a mut super::signals::SessionSignals>;
+#[cfg(not(unix))]
+type Signals<'a> = Option<&'a mut std::convert::Infallible>;
+
+/// The next signal of a real session; never, without one.
+async fn next_signal(signals: &mut Signals<'_>) -> Interruption {
+    #[cfg(unix)]
+    if let Some(signals) = signals {
+        use super::signals::SessionSignal;
+        return match signals.next().await {
+            SessionSignal::Terminate(signal) => Interruption::Terminate(signal),
+            SessionSignal::Suspend => Interruption::Suspend,
+            SessionSignal::Continue => Interruption::Continue,
+        };
+    }
+    let _ = signals;
+    std::future::pending().await
+}
+
+/// What a signal (or Ctrl-Z) does to the loop.
+enum Interruption {
+    Terminate(i32),
+    Suspend,
+    Continue,
+}
+
+/// Carries out a suspension or a continuation, then redraws the whole screen.
+fn interrupt<B, A>(
+    terminal: &mut Terminal<B>,
+    app: &A,
+    interruption: &Interruption,
+) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    A: App,
+{
+    match interruption {
+        Interruption::Terminate(_) => return Ok(()),
+        #[cfg(unix)]
+        Interruption::Suspend => super::terminal::suspend()?,
+        #[cfg(not(unix))]
+        Interruption::Suspend => {}
+        Interruption::Continue => super::terminal::reenter()?,
+    }
+    // Entering the alternate screen again blanked it, while ratatui's last frame says
+    // otherwise: an empty frame first (it blanks what that frame drew, and leaves ratatui's
+    // view of the screen blank too), then the screen drawn whole. Not `Terminal::clear`: it
+    // asks the terminal for the cursor position, which waits on crossterm's input reader,
+    // held by the event stream's thread, for seconds.
+    terminal
+        .draw(|_| {})
+        .map(|_| ())
+        .map_err(io::Error::other)?;
+    draw(terminal, app)
+}
+
+async fn run_loop<B, S, A>(
+    terminal: &mut Terminal<B>,
     mut events: S,
+    mut signals: Signals<'_>,
     app: &mut A,
     options: LoopOptions,
 ) -> io::Result<Exit<A::Output>>
@@ -228,6 +317,14 @@ where
     loop {
         let event = tokio::select! {
             biased;
+            interruption = next_signal(&mut signals) => {
+                if let Interruption::Terminate(signal) = interruption {
+                    super::terminal::set_terminated_by(signal);
+                    return Ok(Exit::Interrupted);
+                }
+                interrupt(terminal, app, &interruption)?;
+                continue;
+            }
             next = events.next() => match next {
                 None => return Ok(Exit::Interrupted),
                 Some(event) => event?,
@@ -250,9 +347,16 @@ where
         let mut batch = 0;
         while let Some(event) = next {
             if let Some(event) = translate(event?) {
-                match step(app, event, options) {
-                    Step::Exit(exit) => return Ok(exit),
-                    Step::Changed(changed) => redraw |= changed,
+                // Ctrl-Z: in raw mode a key, not SIGTSTP; a real session stops as the shell
+                // would have stopped it.
+                if signals.is_some() && is_suspend(&event) {
+                    interrupt(terminal, app, &Interruption::Suspend)?;
+                    redraw = false;
+                } else {
+                    match step(app, event, options) {
+                        Step::Exit(exit) => return Ok(exit),
+                        Step::Changed(changed) => redraw |= changed,
+                    }
                 }
             }
             batch += 1;
@@ -339,6 +443,15 @@ fn translate(event: TerminalEvent) -> Option<Event> {
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
         _ => None,
     }
+}
+
+/// Ctrl-Z: in raw mode it is a key; it suspends a real session.
+fn is_suspend(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Key(KeyEvent { code: KeyCode::Char('z' | 'Z'), modifiers, .. })
+            if modifiers.contains(KeyModifiers::CONTROL)
+    )
 }
 
 /// Ctrl-C: in raw mode it is a key, and it must always get the learner out.

@@ -10,7 +10,7 @@
 use std::io::{self, Write as _};
 use std::ops::{Deref, DerefMut};
 use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
@@ -24,6 +24,41 @@ use ratatui::{DefaultTerminal, Terminal};
 /// Whether the terminal is (maybe partly) in raw mode on the alternate screen, not yet
 /// restored. Set on entering; the first restore clears it and later ones do nothing.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The signal (SIGTERM, SIGHUP) that ended a session, 0 for none: `main` exits 128 + it after
+/// the command saved and printed what it does on Ctrl-C.
+static TERMINATED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// The signal that ended a session, if one did.
+pub fn terminated_by() -> Option<i32> {
+    match TERMINATED_BY.load(Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
+
+/// Records that `signal` ended the session.
+pub(crate) fn set_terminated_by(signal: i32) {
+    TERMINATED_BY.store(signal, Ordering::SeqCst);
+}
+
+/// Ctrl-Z or SIGTSTP: gives the terminal back (raw mode off, main screen, cursor shown), stops
+/// the process (SIGSTOP, which no handler can catch, so no loop), and when continued (`fg`)
+/// takes the terminal again. The caller redraws the whole screen.
+#[cfg(unix)]
+pub fn suspend() -> io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    reenter()
+}
+
+/// Raw mode, the alternate screen and bracketed paste again, after a stop. Harmless when
+/// already on (entering the alternate screen again clears it; the caller redraws).
+pub fn reenter() -> io::Result<()> {
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+}
 
 /// Environment switch for the pseudo-terminal tests (tests/pty.rs), to prove the terminal is
 /// restored on panic: `1` panics right after the first frame, `f12` when F12 is pressed (so
