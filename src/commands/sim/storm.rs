@@ -31,20 +31,21 @@ const MAX_RUNS: u32 = 10_000;
 /// Most new requests one outage run may send (clients · rate · duration).
 const MAX_REQUESTS: f64 = 10_000_000.0;
 
-/// Most simulated client-runs (clients summed over the sweep, times runs, times
-/// strategies) one command may ask for: about half a minute on one core of the 2-core
-/// machine it was measured on (README, "Reliability"). `--clients 10000 --runs 100
-/// --jitter all` (5,000,000) ran over a minute; a sweep of 1..10000 with 10000 runs asked for
-/// 2.5·10¹² and aborted on a 5 GB allocation.
-const MAX_CLIENT_RUNS: u64 = 2_000_000;
+/// Most work one command may ask for, in client²-runs: a run's cost grows with the square of
+/// its clients (every client's retries contend with every other's), so the work is clients²
+/// summed over the sweep, times runs, times strategies. Measured on the 2-core machine of
+/// README "Reliability": 3000 clients × 1 run × 5 strategies (4.5·10⁷) took 1.3 s, so the
+/// limit is about half a minute. Before it, `--clients 10000 --runs 100 --jitter all` ran
+/// for minutes and a sweep of 1..10000 with 10000 runs aborted on a 5 GB allocation.
+const MAX_WORK: u64 = 1_000_000_000;
 
 /// Simulation tasks (config × run) held in memory at once: the configs go to the engine in
 /// chunks this size, and each chunk is reduced to its summaries before the next one.
 const CHUNK_TASKS: usize = 1 << 16;
 
-/// Above this many client-runs a plain run on a terminal shows its progress on stderr (about
-/// a second of work).
-const PROGRESS_CLIENT_RUNS: u64 = 100_000;
+/// Above this much work (client²-runs, about a second) a plain run on a terminal shows its
+/// progress on stderr.
+const PROGRESS_WORK: u64 = 30_000_000;
 
 pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     let strategies = strategies(&args)?;
@@ -67,29 +68,39 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Client-runs asked for: clients summed over the sweep, times runs, times strategies.
-fn client_runs(clients: &[u32], runs: u32, strategies: usize) -> u64 {
-    let clients: u64 = clients.iter().map(|&n| u64::from(n)).sum();
-    clients
+/// The work asked for (see [`MAX_WORK`]): clients² summed over the sweep, times runs,
+/// times strategies.
+fn work(clients: &[u32], runs: u32, strategies: usize) -> u64 {
+    squares(clients)
         .saturating_mul(u64::from(runs))
         .saturating_mul(u64::try_from(strategies).unwrap_or(u64::MAX))
 }
 
-/// Refuses a simulation larger than [`MAX_CLIENT_RUNS`], naming the product and the limit.
+fn squares(clients: &[u32]) -> u64 {
+    clients
+        .iter()
+        .map(|&n| u64::from(n) * u64::from(n))
+        .fold(0, u64::saturating_add)
+}
+
+/// Refuses a simulation larger than [`MAX_WORK`], naming the product and the limit.
 fn check_work(clients: &[u32], runs: u32, strategies: usize) -> Result<(), UsageError> {
-    let work = client_runs(clients, runs, strategies);
-    if work <= MAX_CLIENT_RUNS {
+    let work = work(clients, runs, strategies);
+    if work <= MAX_WORK {
         return Ok(());
     }
-    let summed: u64 = clients.iter().map(|&n| u64::from(n)).sum();
-    let clients = match clients.len() {
-        1 => format!("{summed} clients"),
-        counts => format!("{summed} clients (summed over the sweep's {counts} counts)"),
+    let squared = squares(clients);
+    let clients = match clients {
+        [n] => format!("{n}² clients"),
+        counts => format!(
+            "{squared} clients² (summed over the sweep's {} counts)",
+            counts.len()
+        ),
     };
     Err(UsageError::new(format!(
-        "{clients} × {runs} runs × {strategies} strateg{} = {work} client-runs; \
-         the simulator takes at most {MAX_CLIENT_RUNS} per command: fewer --runs, a coarser \
-         --sweep step or one --jitter",
+        "{clients} × {runs} runs × {strategies} strateg{} = {work}; the simulator takes at \
+         most {MAX_WORK} per command (a run costs its clients squared): fewer --runs or \
+         clients, a coarser --sweep step or one --jitter",
         if strategies == 1 { "y" } else { "ies" }
     )))
 }
@@ -595,7 +606,7 @@ struct LoadSeries {
 /// with more than one configuration: one at a time behind the progress screen (Ctrl-C stops
 /// it: the terminal is restored and nothing is printed). Otherwise in chunks of at most
 /// [`CHUNK_TASKS`] runs, with the count on stderr when stderr is a terminal and the work is
-/// over [`PROGRESS_CLIENT_RUNS`].
+/// over [`PROGRESS_WORK`].
 fn simulate_all<C: Sync + HasClients, T: Send, E: Send>(
     session: &mut Option<Tui>,
     scenario: &str,
@@ -617,11 +628,14 @@ fn simulate_all<C: Sync + HasClients, T: Send, E: Send>(
     }
     let work: u64 = configs
         .iter()
-        .map(|c| u64::from(c.clients()).saturating_mul(u64::from(runs)))
-        .sum();
+        .map(|c| {
+            let n = u64::from(c.clients());
+            (n * n).saturating_mul(u64::from(runs))
+        })
+        .fold(0, u64::saturating_add);
     let per_chunk = (CHUNK_TASKS / usize::try_from(runs.max(1)).unwrap_or(1)).max(1);
     let chunks: Vec<&[C]> = configs.chunks(per_chunk).collect();
-    let show = chunks.len() > 1 && work > PROGRESS_CLIENT_RUNS && std::io::stderr().is_terminal();
+    let show = chunks.len() > 1 && work > PROGRESS_WORK && std::io::stderr().is_terminal();
     let mut results = Vec::with_capacity(configs.len());
     let mut done = 0;
     for chunk in chunks {
