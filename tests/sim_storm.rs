@@ -317,7 +317,7 @@ fn runaway_work_is_refused_naming_the_product_and_the_limit() {
             .code(2)
             .stdout("")
             .stderr(predicate::str::contains(*product))
-            .stderr(predicate::str::contains("at most 1000000000 per command"));
+            .stderr(predicate::str::contains("at most 500000000 per command"));
     }
 }
 

@@ -33,11 +33,12 @@ const MAX_REQUESTS: f64 = 10_000_000.0;
 
 /// Most work one command may ask for, in client²-runs: a run's cost grows with the square of
 /// its clients (every client's retries contend with every other's), so the work is clients²
-/// summed over the sweep, times runs, times strategies. Measured on the 2-core machine of
-/// README "Reliability": 3000 clients × 1 run × 5 strategies (4.5·10⁷) took 1.3 s, so the
-/// limit is about half a minute. Before it, `--clients 10000 --runs 100 --jitter all` ran
-/// for minutes and a sweep of 1..10000 with 10000 runs aborted on a 5 GB allocation.
-const MAX_WORK: u64 = 1_000_000_000;
+/// summed over the sweep, times runs, times strategies. Measured (release build, 2 cores
+/// shared with a test build): 3000 clients × 1 run × 5 strategies (4.5·10⁷) took 1.3 s and
+/// 10000 clients × 2 runs × 5 strategies (10⁹) 49.5 s in 6.3 MiB, so the limit, half that,
+/// is about 25 s. Before it, `--clients 10000 --runs 100 --jitter all` ran for minutes and
+/// a sweep of 1..10000 with 10000 runs aborted on a 5 GB allocation.
+const MAX_WORK: u64 = 500_000_000;
 
 /// Simulation tasks (config × run) held in memory at once: the configs go to the engine in
 /// chunks this size, and each chunk is reduced to its summaries before the next one.
