@@ -1,10 +1,15 @@
 //! The checks the fuzz targets (`fuzz/`, cargo-fuzz on nightly) and their stable twin
 //! (`tests/fuzz_equivalents.rs`, proptest) run on every input: one function per entry point
-//! (content loader, breaker script, duration, each answer parser, grading a bundled item).
+//! (content loader, breaker script, duration, each answer parser, grading a bundled item),
+//! and every TUI screen at a terminal size.
 //!
 //! Invariant: a check panics only when the code under test breaks a promise (it panicked,
 //! returned an empty error, or a printed value does not parse back); bad input alone never
 //! makes it panic. Not part of the public API.
+
+mod screens;
+
+pub use screens::screens_at_size;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -183,12 +188,17 @@ fn check_item(exercise: &Exercise, seed: u64, answer: Option<&str>) {
     }
 }
 
+/// The bundled modules, loaded once.
+fn bundled_library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| Library::load(&[]).library)
+}
+
 /// Every exercise of the bundled modules, loaded once.
 fn bundled_exercises() -> &'static [Exercise] {
     static EXERCISES: OnceLock<Vec<Exercise>> = OnceLock::new();
     EXERCISES.get_or_init(|| {
-        Library::load(&[])
-            .library
+        bundled_library()
             .modules()
             .iter()
             .flat_map(|m| m.bank.exercises.iter().cloned())

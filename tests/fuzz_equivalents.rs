@@ -294,3 +294,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Every screen draws at any terminal size from 1x1 (or says "terminal too small"):
+    /// at 1-3 rows the shared footer used to index outside the buffer.
+    #[test]
+    fn every_screen_draws_at_any_terminal_size(width in 1u16..=140, height in 1u16..=50) {
+        fuzzing::screens_at_size(width, height);
+    }
+}
+
+/// The sizes the proptest may not draw: each of the smallest ones, and the common sizes.
+#[test]
+fn every_screen_draws_at_the_smallest_and_the_usual_sizes() {
+    for height in 1..=6 {
+        for width in [1, 2, 3, 19, 20, 21, 80] {
+            fuzzing::screens_at_size(width, height);
+        }
+    }
+    for (width, height) in [(40, 12), (60, 20), (80, 24), (100, 30), (120, 40)] {
+        fuzzing::screens_at_size(width, height);
+    }
+}

@@ -228,6 +228,39 @@ fn learn_survives_resizes_and_ctrl_c_mid_exercise_restores_the_terminal() {
     assert_answers_saved(&home);
 }
 
+/// Issue 11 item 2: a paste into a one-line answer takes its first line, says so, and does
+/// not submit (before, each line break was an Enter: the answer went in, the next prompt got
+/// the rest). Enter, typed, then grades the pasted answer.
+#[test]
+fn a_multi_line_paste_into_a_one_line_answer_keeps_the_first_line_and_says_so() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let home = tempfile::tempdir().expect("tempdir");
+    let Some(mut pty) = learn(&home, None) else {
+        return;
+    };
+    to_second_practice_item(&mut pty);
+    pty.send(b"\x1b[200~27\r\nand a second line\r\n\x1b[201~");
+    let pasted = pty.wait_frame("the first line in the field", |s| {
+        practice_laid_out(s, "27")
+    });
+    assert!(
+        pasted
+            .text()
+            .contains("only the first line of the paste was kept"),
+        "{}",
+        pasted.text()
+    );
+    assert!(!pasted.text().contains("second line"), "{}", pasted.text());
+    pty.send(b"\r");
+    pty.wait_frame("the verdict on the pasted answer", |s| {
+        s.text().contains("Correct")
+    });
+    pty.send(b"\x03");
+    let (_, log) = pty.finish();
+    let output = pty::output_of(&log);
+    assert_terminal_restored(&output, &Screen::replay(&log));
+}
+
 #[test]
 fn a_panic_mid_exercise_restores_the_terminal_before_the_message() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());

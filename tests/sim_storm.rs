@@ -280,3 +280,64 @@ fn load_takes_one_contention_run() {
         .code(2)
         .stderr(predicate::str::contains("--sweep"));
 }
+
+/// Issue 11 item 8: the total work is bounded before anything runs (a sweep of 1..10000 with
+/// 10000 runs aborted on a 5 GB allocation; 10000 clients × 100 runs × 5 ran over a minute):
+/// exit 2 naming the product and the limit, in well under a second.
+#[test]
+fn runaway_work_is_refused_naming_the_product_and_the_limit() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--sweep",
+                "1..10000/1",
+                "--runs",
+                "10000",
+                "--jitter",
+                "all",
+            ],
+            "333383335000 clients² (summed over the sweep's 10000 counts) × 10000 runs × 5 \
+             strategies = 16669166750000000",
+        ),
+        (
+            &["--clients", "10000", "--runs", "100", "--jitter", "all"],
+            "10000² clients × 100 runs × 5 strategies = 50000000000",
+        ),
+        (
+            &["--scenario", "outage", "--clients", "10000", "--runs", "11"],
+            "10000² clients × 11 runs × 1 strategy = 1100000000",
+        ),
+    ];
+    for (args, product) in cases {
+        cargo_bin_cmd!("patterns")
+            .args(["sim", "storm"])
+            .args(*args)
+            .timeout(std::time::Duration::from_secs(10))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(*product))
+            .stderr(predicate::str::contains("at most 500000000 per command"));
+    }
+}
+
+/// A sweep of more runs than one chunk (20 000 tasks here, chunks of 65 536 / runs
+/// configurations) is simulated chunk by chunk and still prints one row per client count.
+#[test]
+fn a_sweep_run_in_several_chunks_prints_every_row() {
+    let out = cargo_bin_cmd!("patterns")
+        .args([
+            "sim", "storm", "--sweep", "1..20/1", "--runs", "1000", "--csv",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 20, "{text}");
+    for (n, row) in (1..=20).zip(&rows) {
+        assert!(row.contains(&format!(",{n},1000,")), "{row}");
+    }
+}

@@ -66,9 +66,10 @@ pub fn browse(global: &Global) -> Outcome {
     learn(module, None, global)
 }
 
-/// Whether to use the line-based front end: `--plain`, or stdin / stdout not a terminal.
+/// Whether to use the line-based front end: `--plain`, stdin / stdout not a terminal, or
+/// `TERM` unset or `dumb` (said once on stderr).
 pub(crate) fn plain_mode(global: &Global) -> bool {
-    global.plain || !io::stdin().is_terminal() || !io::stdout().is_terminal()
+    global.plain || !tui::terminal::usable()
 }
 
 pub(crate) fn terminal_error(error: io::Error) -> miette::Report {

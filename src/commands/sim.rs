@@ -7,7 +7,6 @@ pub mod stepper;
 pub mod storm;
 pub mod svg;
 
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -19,17 +18,27 @@ use crate::ui::tui::screens::progress::{Progress, Report};
 use super::Outcome;
 
 /// Whether to draw a chart on the terminal before printing: stdin and stdout are terminals
-/// and the user asked for neither `--plain` nor a machine format.
+/// that can run the TUI (`TERM` not `dumb`) and the user asked for neither `--plain` nor a
+/// machine format.
 fn charts_wanted(global: &Global, machine_format: bool) -> bool {
-    !global.plain
-        && !machine_format
-        && std::io::stdin().is_terminal()
-        && std::io::stdout().is_terminal()
+    !global.plain && !machine_format && tui::terminal::usable()
 }
 
 /// Runs a chart screen until `q` or Ctrl-C; the terminal is restored either way.
 fn show<A: tui::App>(screen: &mut A) -> miette::Result<()> {
-    tui::run(screen).map_err(ui_error)?;
+    show_in(&mut None, screen)
+}
+
+/// Runs a chart screen in `session` (the one a progress bar ran in) or, without one, in a
+/// session of its own. Never a second session beside a live one: each owns an event stream,
+/// and crossterm's input reader is one per process (a second stream would wait for a key
+/// before its first frame), nor would its first frame erase what the first one drew.
+fn show_in<A: tui::App>(session: &mut Option<tui::Tui>, screen: &mut A) -> miette::Result<()> {
+    match session {
+        Some(tui) => tui.run(screen),
+        None => tui::run(screen),
+    }
+    .map_err(ui_error)?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 
 pub mod event;
 pub mod screens;
+#[cfg(unix)]
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;

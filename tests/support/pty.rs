@@ -89,6 +89,11 @@ impl Pty {
         })
     }
 
+    /// The pid of the shell running the script.
+    pub fn pid(&self) -> i32 {
+        self.process.pid().as_raw()
+    }
+
     /// Types `bytes`, as a terminal would send them.
     pub fn send(&mut self, bytes: &[u8]) {
         self.input.write_all(bytes).expect("write to the pty");
@@ -221,6 +226,13 @@ pub fn truncate(log: &[Entry], end: usize) -> Vec<Entry> {
 }
 
 /// Where `needle` first occurs in `haystack`.
+pub fn find_all(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
+}
+
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -267,7 +279,7 @@ pub fn stty_flags(stty: &str) -> Vec<String> {
 
 /// What a terminal shows: the main and the alternate screen, the cursor and its
 /// visibility. Understands what ratatui and crossterm write (cursor moves, clears, SGR,
-/// the private modes 25 and 1049) and plain text with CR / LF / BS / TAB; xterm's rules for
+/// the private modes 25, 1049 and 2004) and plain text with CR / LF / BS / TAB; xterm's rules for
 /// 1049 (save the cursor on entering, restore it on leaving, even when not on the alternate
 /// screen). Other sequences are kept in `unknown` so a test can see them.
 #[derive(Debug, Clone)]
@@ -520,6 +532,8 @@ impl Screen {
                 for mode in &numbers {
                     match mode {
                         25 => self.cursor_visible = set,
+                        // Bracketed paste: changes what the terminal sends, not the screen.
+                        2004 => {}
                         1049 if set => {
                             self.saved = self.cursor;
                             self.on_alternate = true;

@@ -3,7 +3,6 @@
 //! token per keypress) or with `--compare` (several presets side by side, fed the same calls).
 //! Without a terminal these flags are usage errors; a plain `--script` still prints a table.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::cli::{BreakerFlags, Global, SimBreakerArgs};
@@ -24,10 +23,7 @@ pub fn wanted(args: &SimBreakerArgs, global: &Global) -> Result<bool, UsageError
         // A bad preset name is reported before a missing terminal: it is what to fix first.
         compare_setup(list, &args.breaker)?;
     }
-    let terminal = !global.plain
-        && !args.json
-        && std::io::stdin().is_terminal()
-        && std::io::stdout().is_terminal();
+    let terminal = !global.plain && !args.json && crate::ui::tui::terminal::usable();
     match (asked, terminal) {
         (true, true) => Ok(true),
         (true, false) => Err(UsageError::new(NEEDS_TERMINAL)),

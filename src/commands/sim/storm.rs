@@ -1,6 +1,7 @@
 //! `patterns sim storm`: many clients retrying against one contended or failing server,
 //! one row per strategy and client count.
 
+use std::io::IsTerminal as _;
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -30,6 +31,23 @@ const MAX_RUNS: u32 = 10_000;
 /// Most new requests one outage run may send (clients · rate · duration).
 const MAX_REQUESTS: f64 = 10_000_000.0;
 
+/// Most work one command may ask for, in client²-runs: a run's cost grows with the square of
+/// its clients (every client's retries contend with every other's), so the work is clients²
+/// summed over the sweep, times runs, times strategies. Measured (release build, 2 cores
+/// shared with a test build): 3000 clients × 1 run × 5 strategies (4.5·10⁷) took 1.3 s and
+/// 10000 clients × 2 runs × 5 strategies (10⁹) 49.5 s in 6.3 MiB, so the limit, half that,
+/// is about 25 s. Before it, `--clients 10000 --runs 100 --jitter all` ran for minutes and
+/// a sweep of 1..10000 with 10000 runs aborted on a 5 GB allocation.
+const MAX_WORK: u64 = 500_000_000;
+
+/// Simulation tasks (config × run) held in memory at once: the configs go to the engine in
+/// chunks this size, and each chunk is reduced to its summaries before the next one.
+const CHUNK_TASKS: usize = 1 << 16;
+
+/// Above this much work (client²-runs, about a second) a plain run on a terminal shows its
+/// progress on stderr.
+const PROGRESS_WORK: u64 = 30_000_000;
+
 pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     let strategies = strategies(&args)?;
     let clients = client_counts(&args)?;
@@ -40,6 +58,7 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
         ))
         .into());
     }
+    check_work(&clients, args.runs, strategies.len())?;
     let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
     let charts = super::charts_wanted(global, args.json || args.csv);
     let text = match args.scenario {
@@ -48,6 +67,43 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The work asked for (see [`MAX_WORK`]): clients² summed over the sweep, times runs,
+/// times strategies.
+fn work(clients: &[u32], runs: u32, strategies: usize) -> u64 {
+    squares(clients)
+        .saturating_mul(u64::from(runs))
+        .saturating_mul(u64::try_from(strategies).unwrap_or(u64::MAX))
+}
+
+fn squares(clients: &[u32]) -> u64 {
+    clients
+        .iter()
+        .map(|&n| u64::from(n) * u64::from(n))
+        .fold(0, u64::saturating_add)
+}
+
+/// Refuses a simulation larger than [`MAX_WORK`], naming the product and the limit.
+fn check_work(clients: &[u32], runs: u32, strategies: usize) -> Result<(), UsageError> {
+    let work = work(clients, runs, strategies);
+    if work <= MAX_WORK {
+        return Ok(());
+    }
+    let squared = squares(clients);
+    let clients = match clients {
+        [n] => format!("{n}² clients"),
+        counts => format!(
+            "{squared} clients² (summed over the sweep's {} counts)",
+            counts.len()
+        ),
+    };
+    Err(UsageError::new(format!(
+        "{clients} × {runs} runs × {strategies} strateg{} = {work}; the simulator takes at \
+         most {MAX_WORK} per command (a run costs its clients squared): fewer --runs or \
+         clients, a coarser --sweep step or one --jitter",
+        if strategies == 1 { "y" } else { "ies" }
+    )))
 }
 
 fn strategies(args: &SimStormArgs) -> Result<Vec<Strategy>, UsageError> {
@@ -147,7 +203,7 @@ fn run_contention(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = simulate_all(&mut session, "contention", &configs, |some| {
+    let results = simulate_all(&mut session, "contention", &configs, args.runs, |some| {
         Ok::<_, std::convert::Infallible>(contention::simulate_many(some, args.runs, seed, threads))
     })?
     .unwrap_or_else(|never| match never {});
@@ -183,7 +239,7 @@ fn run_contention(
         if args.load {
             chart = chart.showing_load();
         }
-        super::show(&mut chart)?;
+        super::show_in(&mut session, &mut chart)?;
     }
     if let Some(view) = &load {
         return load_report(view, args, clients, seed);
@@ -327,7 +383,7 @@ fn run_outage(
         .then(Tui::enter)
         .transpose()
         .map_err(super::ui_error)?;
-    let results = simulate_all(&mut session, "outage", &configs, |some| {
+    let results = simulate_all(&mut session, "outage", &configs, args.runs, |some| {
         outage::simulate_many(some, args.runs, seed, threads)
     })?
     .map_err(|e| UsageError::new(e.to_string()))?;
@@ -352,12 +408,10 @@ fn run_outage(
             describe_clients(clients),
             describe_runs(seed, args.runs)
         );
-        super::show(&mut StormChart::new(
-            title,
-            "time to drain",
-            points,
-            Theme::from_env(),
-        ))?;
+        super::show_in(
+            &mut session,
+            &mut StormChart::new(title, "time to drain", points, Theme::from_env()),
+        )?;
     }
     if args.csv {
         return Ok(outage_csv(&results));
@@ -548,27 +602,78 @@ struct LoadSeries {
     calls: Vec<u64>,
 }
 
-/// Runs `simulate` over every configuration: on a terminal with more than one, one at a
-/// time behind the progress screen (Ctrl-C stops it: the terminal is restored and nothing
-/// is printed); otherwise in one call.
-fn simulate_all<C: Sync, T: Send, E: Send>(
+/// Runs `simulate` over every configuration, a chunk at a time, each chunk's results
+/// summarised before the next starts (memory stays flat however large the sweep). In the TUI
+/// with more than one configuration: one at a time behind the progress screen (Ctrl-C stops
+/// it: the terminal is restored and nothing is printed). Otherwise in chunks of at most
+/// [`CHUNK_TASKS`] runs, with the count on stderr when stderr is a terminal and the work is
+/// over [`PROGRESS_WORK`].
+fn simulate_all<C: Sync + HasClients, T: Send, E: Send>(
     session: &mut Option<Tui>,
     scenario: &str,
     configs: &[C],
+    runs: u32,
     simulate: impl Fn(&[C]) -> Result<Vec<T>, E> + Sync,
 ) -> miette::Result<Result<Vec<T>, E>> {
-    let Some(tui) = session.as_mut().filter(|_| configs.len() > 1) else {
-        return Ok(simulate(configs));
-    };
-    let title = format!("sim storm · {scenario} · {} configurations", configs.len());
-    let each = super::with_progress(tui, &title, configs, |config| {
-        simulate(std::slice::from_ref(config))
-    })?
-    .ok_or_else(stopped)?;
-    Ok(each
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map(|nested| nested.into_iter().flatten().collect()))
+    if let Some(tui) = session.as_mut().filter(|_| configs.len() > 1) {
+        // One configuration at a time (at most MAX_RUNS tasks), so the bar counts them.
+        let title = format!("sim storm · {scenario} · {} configurations", configs.len());
+        let each = super::with_progress(tui, &title, configs, |config| {
+            simulate(std::slice::from_ref(config))
+        })?
+        .ok_or_else(stopped)?;
+        return Ok(each
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|nested| nested.into_iter().flatten().collect()));
+    }
+    let work: u64 = configs
+        .iter()
+        .map(|c| {
+            let n = u64::from(c.clients());
+            (n * n).saturating_mul(u64::from(runs))
+        })
+        .fold(0, u64::saturating_add);
+    let per_chunk = (CHUNK_TASKS / usize::try_from(runs.max(1)).unwrap_or(1)).max(1);
+    let chunks: Vec<&[C]> = configs.chunks(per_chunk).collect();
+    let show = chunks.len() > 1 && work > PROGRESS_WORK && std::io::stderr().is_terminal();
+    let mut results = Vec::with_capacity(configs.len());
+    let mut done = 0;
+    for chunk in chunks {
+        match simulate(chunk) {
+            Ok(summaries) => results.extend(summaries),
+            Err(error) => return Ok(Err(error)),
+        }
+        done += chunk.len();
+        if show {
+            eprint!(
+                "\rsim storm · {scenario}: {done} of {} configurations",
+                configs.len()
+            );
+        }
+    }
+    if show {
+        // Clear the progress line so the table starts on a clean one.
+        eprint!("\r\x1b[2K");
+    }
+    Ok(Ok(results))
+}
+
+/// A configuration's client count, to weigh the progress of a sweep.
+trait HasClients {
+    fn clients(&self) -> u32;
+}
+
+impl HasClients for ContentionConfig {
+    fn clients(&self) -> u32 {
+        self.clients
+    }
+}
+
+impl HasClients for OutageConfig {
+    fn clients(&self) -> u32 {
+        self.clients
+    }
 }
 
 fn stopped() -> miette::Report {

@@ -21,11 +21,22 @@ use super::terminal::{TEST_PANIC_ENV, TerminalGuard, TestPanic, test_panic_reque
 /// Tick period of [`run`]'s default options: often enough for a clock or a progress bar.
 pub const DEFAULT_TICK_RATE: Duration = Duration::from_millis(250);
 
+/// Events closer together than this are handled as one burst, before one frame. Far below
+/// what a person notices; far above what crossterm's reader thread needs to hand over the
+/// next event of a burst.
+const BURST_GAP: Duration = Duration::from_millis(4);
+
+/// Most events of one burst before a frame is drawn anyway (so a long paste shows progress).
+const BURST_EVENTS: usize = 4096;
+
 /// What the loop hands to a screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// A key was pressed (releases are filtered out; Ctrl-C never gets here).
     Key(KeyEvent),
+    /// Text was pasted (the terminal's bracketed paste, enabled by the session): a screen
+    /// inserts it into the field being edited as text, and never reads it as keys.
+    Paste(String),
     /// The terminal now has this size. Also sent once before the first frame, so a screen
     /// can lay itself out in `update` and keep `render` a pure draw.
     Resize {
@@ -79,6 +90,37 @@ pub trait App {
 
     /// Carries out an effect: the one place a screen's side effects happen.
     fn perform(&mut self, effect: Self::Effect) -> Flow<Self::Output>;
+
+    /// The smallest area (columns, rows) the screen lays out in; below it [`render`] says
+    /// "terminal too small" with both sizes instead of drawing a screen that cannot be used.
+    fn min_size(&self) -> (u16, u16) {
+        MIN_SIZE
+    }
+}
+
+/// The default [`App::min_size`]: a title, a line of content, the status line and the
+/// footer at 20 columns. Every screen still draws without panicking below its minimum
+/// (the size proptest in tests/fuzz_equivalents.rs renders them from 1x1).
+pub const MIN_SIZE: (u16, u16) = (20, 4);
+
+/// Draws `app` into `frame` as the loop does: the screen itself, or, when the frame is
+/// smaller than [`App::min_size`], "terminal too small: WxH needed" with the current size,
+/// wrapped into whatever room there is.
+pub fn render<A: App>(app: &A, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let (width, height) = app.min_size();
+    if area.width >= width && area.height >= height {
+        app.render(frame);
+        return;
+    }
+    let message = format!(
+        "terminal too small: {width}x{height} needed, this one is {}x{}",
+        area.width, area.height
+    );
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(message).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 /// Settings of [`event_loop`].
@@ -107,6 +149,9 @@ pub struct Tui {
     terminal: TerminalGuard,
     events: EventStream,
     options: LoopOptions,
+    /// SIGTERM, SIGHUP, SIGTSTP and SIGCONT while the session runs (see `signals`).
+    #[cfg(unix)]
+    signals: super::signals::SessionSignals,
 }
 
 impl Tui {
@@ -120,12 +165,16 @@ impl Tui {
             test_panic: test_panic_requested(),
             ..LoopOptions::default()
         };
+        #[cfg(unix)]
+        let signals = super::signals::SessionSignals::install()?;
         let terminal = TerminalGuard::enter()?;
         Ok(Self {
             runtime,
             terminal,
             events: EventStream::new(),
             options,
+            #[cfg(unix)]
+            signals,
         })
     }
 
@@ -135,15 +184,23 @@ impl Tui {
         self.options.tick_rate = tick_rate;
     }
 
-    /// Runs one screen until it exits or the learner presses Ctrl-C.
+    /// Runs one screen until it exits, the learner presses Ctrl-C, or SIGTERM / SIGHUP
+    /// arrives (then [`super::terminal::terminated_by`] says which). Ctrl-Z and SIGTSTP
+    /// suspend the session and resume it redrawn.
     pub fn run<A: App>(&mut self, app: &mut A) -> io::Result<Exit<A::Output>> {
         let Self {
             runtime,
             terminal,
             events,
             options,
+            #[cfg(unix)]
+            signals,
         } = self;
-        runtime.block_on(event_loop(terminal, events, app, *options))
+        #[cfg(unix)]
+        let signals = Some(signals);
+        #[cfg(not(unix))]
+        let signals = None;
+        runtime.block_on(run_loop(terminal, events, signals, app, *options))
     }
 }
 
@@ -156,7 +213,81 @@ pub fn run<A: App>(app: &mut A) -> io::Result<Exit<A::Output>> {
 /// it with a `TestBackend` and a scripted stream.
 pub async fn event_loop<B, S, A>(
     terminal: &mut Terminal<B>,
+    events: S,
+    app: &mut A,
+    options: LoopOptions,
+) -> io::Result<Exit<A::Output>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = io::Result<TerminalEvent>> + Unpin,
+    A: App,
+{
+    run_loop(terminal, events, None, app, options).await
+}
+
+#[cfg(unix)]
+type Signals<'a> = Option<&'a mut super::signals::SessionSignals>;
+#[cfg(not(unix))]
+type Signals<'a> = Option<&'a mut std::convert::Infallible>;
+
+/// The next signal of a real session; never, without one.
+async fn next_signal(signals: &mut Signals<'_>) -> Interruption {
+    #[cfg(unix)]
+    if let Some(signals) = signals {
+        use super::signals::SessionSignal;
+        return match signals.next().await {
+            SessionSignal::Terminate(signal) => Interruption::Terminate(signal),
+            SessionSignal::Suspend => Interruption::Suspend,
+            SessionSignal::Continue => Interruption::Continue,
+        };
+    }
+    let _ = signals;
+    std::future::pending().await
+}
+
+/// What a signal (or Ctrl-Z) does to the loop.
+enum Interruption {
+    Terminate(i32),
+    Suspend,
+    Continue,
+}
+
+/// Carries out a suspension or a continuation, then redraws the whole screen.
+fn interrupt<B, A>(
+    terminal: &mut Terminal<B>,
+    app: &A,
+    interruption: &Interruption,
+) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    A: App,
+{
+    match interruption {
+        Interruption::Terminate(_) => return Ok(()),
+        #[cfg(unix)]
+        Interruption::Suspend => super::terminal::suspend()?,
+        #[cfg(not(unix))]
+        Interruption::Suspend => {}
+        Interruption::Continue => super::terminal::reenter()?,
+    }
+    // Entering the alternate screen again blanked it, while ratatui's last frame says
+    // otherwise: an empty frame first (it blanks what that frame drew, and leaves ratatui's
+    // view of the screen blank too), then the screen drawn whole. Not `Terminal::clear`: it
+    // asks the terminal for the cursor position, which waits on crossterm's input reader,
+    // held by the event stream's thread, for seconds.
+    terminal
+        .draw(|_| {})
+        .map(|_| ())
+        .map_err(io::Error::other)?;
+    draw(terminal, app)
+}
+
+async fn run_loop<B, S, A>(
+    terminal: &mut Terminal<B>,
     mut events: S,
+    mut signals: Signals<'_>,
     app: &mut A,
     options: LoopOptions,
 ) -> io::Result<Exit<A::Output>>
@@ -186,44 +317,100 @@ where
     loop {
         let event = tokio::select! {
             biased;
+            interruption = next_signal(&mut signals) => {
+                if let Interruption::Terminate(signal) = interruption {
+                    super::terminal::set_terminated_by(signal);
+                    return Ok(Exit::Interrupted);
+                }
+                interrupt(terminal, app, &interruption)?;
+                continue;
+            }
             next = events.next() => match next {
                 None => return Ok(Exit::Interrupted),
-                Some(event) => match translate(event?) {
-                    Some(event) => event,
-                    None => continue,
-                },
+                Some(event) => event?,
             },
-            _ = ticks.tick() => Event::Tick,
-        };
-        if is_interrupt(&event) {
-            return Ok(Exit::Interrupted);
-        }
-        if options.test_panic == TestPanic::OnF12
-            && matches!(
-                event,
-                Event::Key(KeyEvent {
-                    code: KeyCode::F(12),
-                    ..
-                })
-            )
-        {
-            panic!("{TEST_PANIC_ENV}=f12: deliberate panic on F12");
-        }
-        let resized = matches!(event, Event::Resize { .. });
-        let changed = match app.message(&event) {
-            Some(msg) => {
-                if let Some(effect) = app.update(msg)
-                    && let Flow::Exit(output) = app.perform(effect)
-                {
-                    return Ok(Exit::Done(output));
+            _ = ticks.tick() => {
+                match step(app, Event::Tick, options) {
+                    Step::Exit(exit) => return Ok(exit),
+                    Step::Changed(true) => draw(terminal, app)?,
+                    Step::Changed(false) => {}
                 }
-                true
+                continue;
             }
-            None => false,
         };
-        if changed || resized {
+        // A burst (a held key, a paste without bracketed paste, the Enter after it) is
+        // handled whole before the next frame: events coming within BURST_GAP of each other
+        // are one batch, of at most BURST_EVENTS. Drawing a frame per key made a 3 KiB burst
+        // take seconds, and its Enter land late.
+        let mut redraw = false;
+        let mut next = Some(Ok(event));
+        let mut batch = 0;
+        while let Some(event) = next {
+            if let Some(event) = translate(event?) {
+                // Ctrl-Z: in raw mode a key, not SIGTSTP; a real session stops as the shell
+                // would have stopped it.
+                if signals.is_some() && is_suspend(&event) {
+                    interrupt(terminal, app, &Interruption::Suspend)?;
+                    redraw = false;
+                } else {
+                    match step(app, event, options) {
+                        Step::Exit(exit) => return Ok(exit),
+                        Step::Changed(changed) => redraw |= changed,
+                    }
+                }
+            }
+            batch += 1;
+            next = if batch < BURST_EVENTS {
+                tokio::time::timeout(BURST_GAP, events.next())
+                    .await
+                    .ok()
+                    .flatten()
+            } else {
+                None
+            };
+        }
+        if redraw {
             draw(terminal, app)?;
         }
+    }
+}
+
+/// What one event did.
+enum Step<T> {
+    /// Leave the loop.
+    Exit(Exit<T>),
+    /// Go on; whether the screen must be redrawn.
+    Changed(bool),
+}
+
+/// Message, update and effect for one event inside the loop (Ctrl-C and the panic switch
+/// first).
+fn step<A: App>(app: &mut A, event: Event, options: LoopOptions) -> Step<A::Output> {
+    if is_interrupt(&event) {
+        return Step::Exit(Exit::Interrupted);
+    }
+    if options.test_panic == TestPanic::OnF12
+        && matches!(
+            event,
+            Event::Key(KeyEvent {
+                code: KeyCode::F(12),
+                ..
+            })
+        )
+    {
+        panic!("{TEST_PANIC_ENV}=f12: deliberate panic on F12");
+    }
+    let resized = matches!(event, Event::Resize { .. });
+    match app.message(&event) {
+        Some(msg) => {
+            if let Some(effect) = app.update(msg)
+                && let Flow::Exit(output) = app.perform(effect)
+            {
+                return Step::Exit(Exit::Done(output));
+            }
+            Step::Changed(true)
+        }
+        None => Step::Changed(resized),
     }
 }
 
@@ -243,18 +430,28 @@ where
     A: App,
 {
     terminal
-        .draw(|frame| app.render(frame))
+        .draw(|frame| render(app, frame))
         .map(|_| ())
         .map_err(io::Error::other)
 }
 
-/// The events screens care about; mouse, focus and paste are dropped.
+/// The events screens care about; mouse and focus are dropped.
 fn translate(event: TerminalEvent) -> Option<Event> {
     match event {
         TerminalEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TerminalEvent::Paste(text) => Some(Event::Paste(text)),
         TerminalEvent::Resize(width, height) => Some(Event::Resize { width, height }),
         _ => None,
     }
+}
+
+/// Ctrl-Z: in raw mode it is a key; it suspends a real session.
+fn is_suspend(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Key(KeyEvent { code: KeyCode::Char('z' | 'Z'), modifiers, .. })
+            if modifiers.contains(KeyModifiers::CONTROL)
+    )
 }
 
 /// Ctrl-C: in raw mode it is a key, and it must always get the learner out.
@@ -278,11 +475,13 @@ mod tests {
         keys: u32,
         ticks: u32,
         sizes: Vec<(u16, u16)>,
+        pasted: Vec<String>,
         renders: std::cell::Cell<u32>,
     }
 
     enum Msg {
         Key(char),
+        Paste(String),
         Tick,
         Resize(u16, u16),
     }
@@ -299,6 +498,7 @@ mod tests {
                     ..
                 }) => Some(Msg::Key(*c)),
                 Event::Key(_) => None,
+                Event::Paste(text) => Some(Msg::Paste(text.clone())),
                 Event::Resize { width, height } => Some(Msg::Resize(*width, *height)),
                 Event::Tick => Some(Msg::Tick),
             }
@@ -308,6 +508,7 @@ mod tests {
             match msg {
                 Msg::Key('q') => return Some(()),
                 Msg::Key(_) => self.keys += 1,
+                Msg::Paste(text) => self.pasted.push(text),
                 Msg::Tick => self.ticks += 1,
                 Msg::Resize(w, h) => self.sizes.push((w, h)),
             }
@@ -338,7 +539,7 @@ mod tests {
     }
 
     async fn drive(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_secs(3600),
             test_panic: TestPanic::Never,
@@ -353,6 +554,25 @@ mod tests {
         .expect("loop")
     }
 
+    fn rendered(app: &Counter, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+        terminal.draw(|frame| render(app, frame)).expect("draw");
+        let buffer = terminal.backend().buffer();
+        buffer.content().iter().map(|cell| cell.symbol()).collect()
+    }
+
+    #[test]
+    fn below_the_minimum_size_the_screen_says_what_it_needs_and_what_it_has() {
+        let app = Counter::default();
+        let small = rendered(&app, 19, 4);
+        assert!(small.starts_with("terminal too small:"), "{small:?}");
+        assert!(small.contains("20x4 needed"), "{small:?}");
+        assert!(small.contains("19x4"), "{small:?}");
+        assert!(rendered(&app, 20, 4).starts_with("keys: 0"));
+        // Down to one cell, something is said and nothing panics.
+        assert_eq!(rendered(&app, 1, 1), "t");
+    }
+
     #[tokio::test]
     async fn keys_update_the_state_and_an_effect_can_exit() {
         let mut app = Counter::default();
@@ -362,7 +582,28 @@ mod tests {
         )
         .await;
         assert_eq!(exit, Exit::Done(2));
-        // First frame plus one per handled key; `q` exits before drawing.
+        // The keys arrive together: all are handled before a frame, and `q` exits before
+        // drawing, so only the first frame was drawn.
+        assert_eq!(app.renders.get(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_burst_is_handled_whole_before_one_frame() {
+        let mut app = Counter::default();
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
+        let options = LoopOptions {
+            tick_rate: Duration::from_secs(3600),
+            test_panic: TestPanic::Never,
+        };
+        // 5000 keys ready at once, then nothing: the loop must not wait for more input to
+        // take the rest (crossterm's reader used to hand over 1 KiB per new input).
+        let burst = (0..5000).map(|_| char_key('x'));
+        let events = futures_util::stream::iter(burst).chain(futures_util::stream::pending());
+        let run = event_loop(&mut terminal, Box::pin(events), &mut app, options);
+        let timed = tokio::time::timeout(Duration::from_millis(500), run).await;
+        assert!(timed.is_err(), "the loop only ends on a key");
+        assert_eq!(app.keys, 5000);
+        // The first frame, one after the first BURST_EVENTS keys, one after the rest.
         assert_eq!(app.renders.get(), 3);
     }
 
@@ -371,7 +612,7 @@ mod tests {
         let mut app = Counter::default();
         let events = vec![Ok(TerminalEvent::Resize(80, 24)), char_key('q')];
         drive(&mut app, events).await;
-        assert_eq!(app.sizes, [(20, 3), (80, 24)]);
+        assert_eq!(app.sizes, [(20, 4), (80, 24)]);
     }
 
     #[tokio::test]
@@ -396,6 +637,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_paste_reaches_the_screen_as_text_not_keys() {
+        let mut app = Counter::default();
+        let paste = Ok(TerminalEvent::Paste("27\nq\n".into()));
+        let exit = drive(&mut app, vec![paste, char_key('q')]).await;
+        assert_eq!(exit, Exit::Done(0), "the q inside the paste did not quit");
+        assert_eq!(app.pasted, ["27\nq\n"]);
+    }
+
+    #[tokio::test]
     async fn key_releases_are_ignored() {
         let mut app = Counter::default();
         let release = Ok(TerminalEvent::Key(KeyEvent {
@@ -411,7 +661,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn ticks_arrive_at_the_tick_rate() {
         let mut app = Counter::default();
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_millis(100),
             test_panic: TestPanic::Never,
@@ -428,7 +678,7 @@ mod tests {
     #[should_panic(expected = "deliberate panic after the first frame")]
     async fn the_test_switch_panics_after_the_first_frame() {
         let mut app = Counter::default();
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             test_panic: TestPanic::AfterFirstFrame,
             ..LoopOptions::default()
@@ -444,7 +694,7 @@ mod tests {
 
     /// Drives the loop with the F12 switch on.
     async fn drive_f12(app: &mut Counter, events: Vec<io::Result<TerminalEvent>>) -> Exit<u32> {
-        let mut terminal = Terminal::new(TestBackend::new(20, 3)).expect("test backend");
+        let mut terminal = Terminal::new(TestBackend::new(20, 4)).expect("test backend");
         let options = LoopOptions {
             tick_rate: Duration::from_secs(3600),
             test_panic: TestPanic::OnF12,

@@ -25,9 +25,11 @@ use crate::ui::tui::theme::Theme;
 use crate::ui::tui::widgets::question::{AnswerEntry, EntryAction, QuestionView};
 
 /// What the screen reacts to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExamMsg {
     Key(KeyEvent),
+    /// Text pasted into the terminal: inserted into the answer as text, never as keys.
+    Paste(String),
 }
 
 /// What the screen asks `perform` to do.
@@ -201,13 +203,23 @@ impl App for ExamScreen {
     fn message(&self, event: &Event) -> Option<ExamMsg> {
         match event {
             Event::Key(key) => Some(ExamMsg::Key(*key)),
+            Event::Paste(text) => Some(ExamMsg::Paste(text.clone())),
             // Rendering lays out from the frame's size; the loop redraws on resize.
             Event::Resize { .. } | Event::Tick => None,
         }
     }
 
     fn update(&mut self, msg: ExamMsg) -> Option<ExamEffect> {
-        let ExamMsg::Key(key) = msg;
+        let key = match msg {
+            ExamMsg::Key(key) => key,
+            ExamMsg::Paste(text) => {
+                if let Some(current) = self.session.current() {
+                    self.entry.paste(&text, &current.question.item);
+                    self.status = self.entry.take_notice();
+                }
+                return None;
+            }
+        };
         if self.session.is_finished() {
             return match key.code {
                 KeyCode::Char('j') | KeyCode::Down => {
@@ -224,7 +236,11 @@ impl App for ExamScreen {
             };
         }
         let item = self.session.current().map(|q| q.question.item.clone())?;
-        match self.entry.handle(&key, &item)? {
+        let action = self.entry.handle(&key, &item);
+        if let Some(notice) = self.entry.take_notice() {
+            self.status = Some(notice);
+        }
+        match action? {
             EntryAction::Submit(text) => self.send(Input::Answer(text)),
             EntryAction::Hint => self.send(Input::Hint),
             EntryAction::Skip => self.send(Input::Skip),

@@ -31,9 +31,11 @@ use crate::ui::tui::widgets::question::{AnswerEntry, EntryAction, QuestionView};
 use crate::ui::tui::widgets::text_input::TextInput;
 
 /// What the screen reacts to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LearnMsg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): inserted as text, never as keys.
+    Paste(String),
     Resize(u16, u16),
 }
 
@@ -194,6 +196,29 @@ impl LearnScreen {
         Some(LearnEffect::Apply(effects))
     }
 
+    /// A paste goes into the answer being typed, as text; elsewhere it is ignored (a paste
+    /// never moves the session on, whatever line breaks it holds).
+    fn paste(&mut self, text: &str) {
+        if self.stepper.is_some() || !self.session.awaits_answer() {
+            return;
+        }
+        match self.session.stage() {
+            Stage::Practice { .. } | Stage::IntegrationExercise { .. } => {
+                if let Some(question) = self.session.question() {
+                    self.entry.paste(text, &question.item);
+                }
+                self.status = self.entry.take_notice();
+            }
+            Stage::LabPredict { .. } => {
+                self.status = Some("A paste is not a prediction: press c, o or h.".to_owned());
+            }
+            _ => {
+                self.text.paste(text, true);
+                self.status = self.text.take_notice();
+            }
+        }
+    }
+
     fn key(&mut self, key: KeyEvent) -> Option<LearnEffect> {
         if let Some(stepper) = &mut self.stepper {
             let input = stepper.input_for(&key)?;
@@ -238,7 +263,11 @@ impl LearnScreen {
                 if self.session.awaits_answer() =>
             {
                 let question = self.session.question()?;
-                match self.entry.handle(&key, &question.item)? {
+                let action = self.entry.handle(&key, &question.item);
+                if let Some(notice) = self.entry.take_notice() {
+                    self.status = Some(notice);
+                }
+                match action? {
                     EntryAction::Submit(text) => self.send(Input::Answer(text)),
                     EntryAction::Hint => self.send(Input::Hint),
                     EntryAction::Skip => self.send(Input::Skip),
@@ -254,6 +283,7 @@ impl LearnScreen {
                 KeyCode::Char('n') if ctrl => self.send(Input::Skip),
                 _ => {
                     self.text.handle(&key, true);
+                    self.status = self.text.take_notice().or(self.status.take());
                     None
                 }
             },
@@ -413,6 +443,7 @@ impl App for LearnScreen {
     fn message(&self, event: &Event) -> Option<LearnMsg> {
         match event {
             Event::Key(key) => Some(LearnMsg::Key(*key)),
+            Event::Paste(text) => Some(LearnMsg::Paste(text.clone())),
             Event::Resize { width, height } => Some(LearnMsg::Resize(*width, *height)),
             Event::Tick => None,
         }
@@ -426,6 +457,10 @@ impl App for LearnScreen {
                 None
             }
             LearnMsg::Key(key) => self.key(key),
+            LearnMsg::Paste(text) => {
+                self.paste(&text);
+                None
+            }
         }
     }
 

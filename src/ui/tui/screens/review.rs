@@ -74,21 +74,41 @@ impl ReviewScreen {
     }
 }
 
+/// What the review screen reacts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewMsg {
+    Key(KeyEvent),
+    /// Text pasted into the terminal: inserted into the answer as text, never as keys.
+    Paste(String),
+}
+
 impl App for ReviewScreen {
-    type Msg = KeyEvent;
+    type Msg = ReviewMsg;
     type Effect = ReviewEffect;
     type Output = ();
 
-    fn message(&self, event: &Event) -> Option<KeyEvent> {
+    fn message(&self, event: &Event) -> Option<ReviewMsg> {
         match event {
-            Event::Key(key) => Some(*key),
+            Event::Key(key) => Some(ReviewMsg::Key(*key)),
+            Event::Paste(text) => Some(ReviewMsg::Paste(text.clone())),
             Event::Resize { .. } | Event::Tick => None,
         }
     }
 
-    fn update(&mut self, key: KeyEvent) -> Option<ReviewEffect> {
+    fn update(&mut self, msg: ReviewMsg) -> Option<ReviewEffect> {
         let Some(current) = self.session.current() else {
             return Some(ReviewEffect::Leave);
+        };
+        let key = match msg {
+            ReviewMsg::Key(key) => key,
+            ReviewMsg::Paste(text) => {
+                if self.session.awaits_answer() {
+                    let item = current.question.item.clone();
+                    self.entry.paste(&text, &item);
+                    self.status = self.entry.take_notice();
+                }
+                return None;
+            }
         };
         if !self.session.awaits_answer() {
             return match key.code {
@@ -98,7 +118,11 @@ impl App for ReviewScreen {
             };
         }
         let item = current.question.item.clone();
-        match self.entry.handle(&key, &item)? {
+        let action = self.entry.handle(&key, &item);
+        if let Some(notice) = self.entry.take_notice() {
+            self.status = Some(notice);
+        }
+        match action? {
             EntryAction::Submit(text) => self.send(Input::Answer(text)),
             EntryAction::Hint => self.send(Input::Hint),
             EntryAction::Skip => self.send(Input::Skip),

@@ -377,8 +377,9 @@ impl App for Stepper {
     fn message(&self, event: &Event) -> Option<Input> {
         match event {
             Event::Key(key) => self.input_for(key),
-            // Rendering reads the frame's size itself; the loop redraws on resize.
-            Event::Resize { .. } | Event::Tick => None,
+            // Rendering reads the frame's size itself; the loop redraws on resize. A paste
+            // is not a run of calls: ignored.
+            Event::Resize { .. } | Event::Tick | Event::Paste(_) => None,
         }
     }
 

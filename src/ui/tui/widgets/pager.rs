@@ -322,7 +322,7 @@ impl App for Pager {
                 width: *width,
                 height: *height,
             }),
-            Event::Tick => None,
+            Event::Tick | Event::Paste(_) => None,
         }
     }
 

@@ -78,6 +78,36 @@ impl AnswerEntry {
         None
     }
 
+    /// Inserts a paste into the field being edited, as text (never as keys): the answer
+    /// line (one line unless the item is ungraded free text) or the tune form's field.
+    /// Choices and state traces take keys only, and say so.
+    pub fn paste(&mut self, text: &str, item: &Item) {
+        if !item.options().is_empty() || item.kind_name() == "state_trace" {
+            self.input.notice_paste_refused();
+            return;
+        }
+        if let Some(tune) = &item.exercise().tune {
+            if self.fields.len() != tune.parameters.len() {
+                self.fields = vec![TextInput::default(); tune.parameters.len()];
+                self.field = 0;
+            }
+            if let Some(field) = self.fields.get_mut(self.field) {
+                field.paste(text, false);
+            }
+            return;
+        }
+        self.input.paste(text, !item.is_graded());
+    }
+
+    /// Why the last key or paste could not all be taken, once (see [`TextInput::paste`]).
+    pub fn take_notice(&mut self) -> Option<String> {
+        let mut notice = self.input.take_notice();
+        for field in &mut self.fields {
+            notice = notice.or(field.take_notice());
+        }
+        notice
+    }
+
     fn choice_key(&mut self, key: &KeyEvent, item: &Item, options: usize) -> Option<EntryAction> {
         let multiple = item.exercise().choice.as_ref().is_some_and(|c| c.multiple);
         match key.code {
