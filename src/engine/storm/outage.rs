@@ -16,18 +16,17 @@
 //! Invariant: the run ends (new requests stop at `duration`, attempts are bounded), and it
 //! replays exactly for a seed: events are ordered by (time, sequence).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Strategy, Waits, parallel_map};
+use super::{Strategy, Waits};
 use crate::engine::backoff::BackoffConfig;
 use crate::engine::breaker::{BreakerConfig, CircuitBreaker, ConfigError, Outcome};
 use crate::engine::budget::{BudgetError, RetryBudget, RetryBudgetConfig};
 use crate::engine::duration::serde_text as duration_text;
+use crate::engine::multirun::{EventQueue, Family, run_many};
 use crate::engine::rng::Rng;
 
 const SECOND_NS: u64 = 1_000_000_000;
@@ -204,24 +203,27 @@ pub fn simulate_many(
     for config in configs {
         config.validate()?;
     }
-    let waits: Vec<Waits> = configs
-        .iter()
-        .map(|config| Waits::new(config.strategy, &config.backoff))
-        .collect();
-    let tasks: Vec<(usize, u64)> = (0..configs.len())
-        .flat_map(|index| (0..u64::from(runs)).map(move |run| (index, seed.wrapping_add(run))))
-        .collect();
-    let results = parallel_map(
-        &tasks,
-        threads,
-        Simulator::default,
-        |sim, &(index, seed)| sim.run(&configs[index], &waits[index], seed),
-    );
-    Ok(configs
-        .iter()
-        .zip(results.chunks(runs.max(1) as usize))
-        .map(|(config, runs)| summarize(config, runs))
-        .collect())
+    Ok(run_many(configs, runs, seed, threads))
+}
+
+impl Family for OutageConfig {
+    type Prepared = Waits;
+    type Scratch = Simulator;
+    type Run = OutageRun;
+    type Summary = OutageSummary;
+
+    fn prepare(&self) -> Waits {
+        Waits::new(self.strategy, &self.backoff)
+    }
+
+    /// The config must be valid ([`OutageConfig::validate`]; [`simulate_many`] checks).
+    fn run_once(&self, waits: &Waits, sim: &mut Simulator, seed: u64) -> OutageRun {
+        sim.run(self, waits, seed)
+    }
+
+    fn summarize(&self, runs: &[OutageRun]) -> OutageSummary {
+        summarize(self, runs)
+    }
 }
 
 fn summarize(config: &OutageConfig, runs: &[OutageRun]) -> OutageSummary {
@@ -251,29 +253,14 @@ fn summarize(config: &OutageConfig, runs: &[OutageRun]) -> OutageSummary {
     }
 }
 
+/// A pending call: whose, which attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Event {
-    /// Nanoseconds since start.
-    time: u64,
-    seq: u64,
     client: u32,
     /// 1 for a new request, n + 1 for its n-th retry.
     attempt: u32,
     /// The request's previous backoff delay (µs), for decorrelated jitter.
     previous_us: u64,
-}
-
-impl Ord for Event {
-    /// Reversed: `BinaryHeap` pops the earliest; `seq` breaks ties in scheduling order.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 /// The capacity slots after recovery and what they saw.
@@ -361,8 +348,8 @@ impl Call {
 
 /// Reusable buffers, one per thread.
 #[derive(Debug, Default)]
-struct Simulator {
-    heap: BinaryHeap<Event>,
+pub struct Simulator {
+    queue: EventQueue<Event>,
     budgets: Vec<Option<RetryBudget>>,
     breakers: Vec<Option<CircuitBreaker>>,
 }
@@ -388,23 +375,22 @@ impl Simulator {
                 .as_ref()
                 .and_then(|b| CircuitBreaker::new(b.clone()).ok())
         }));
-        self.heap.clear();
-        let mut seq = 0u64;
-        let mut push = |heap: &mut BinaryHeap<Event>, time, client, attempt, previous_us| {
-            heap.push(Event {
+        self.queue.clear();
+        let push = |queue: &mut EventQueue<Event>, time, client, attempt, previous_us| {
+            queue.push(
                 time,
-                seq,
-                client,
-                attempt,
-                previous_us,
-            });
-            seq += 1;
+                Event {
+                    client,
+                    attempt,
+                    previous_us,
+                },
+            );
         };
         let initial_previous = waits.initial_previous();
         for client in 0..config.clients {
             let phase = (rng.next_f64() * period as f64) as u64;
             if phase < end {
-                push(&mut self.heap, phase, client, 1, initial_previous);
+                push(&mut self.queue, phase, client, 1, initial_previous);
             }
         }
 
@@ -419,13 +405,11 @@ impl Simulator {
             succeeded: 0,
         };
         let mut slots = Slots::default();
-        while let Some(event) = self.heap.pop() {
+        while let Some((time, event)) = self.queue.pop() {
             let Event {
-                time,
                 client,
                 attempt,
                 mut previous_us,
-                ..
             } = event;
             let now = Duration::from_nanos(time);
             let budget = &mut self.budgets[client as usize];
@@ -436,7 +420,7 @@ impl Simulator {
                 }
                 let next = time.saturating_add(period);
                 if next < end {
-                    push(&mut self.heap, next, client, 1, initial_previous);
+                    push(&mut self.queue, next, client, 1, initial_previous);
                 }
             }
 
@@ -468,7 +452,7 @@ impl Simulator {
             }
             let wait = waits.delay_us(attempt, &mut previous_us, &mut rng);
             let at = time.saturating_add(wait.saturating_mul(1_000));
-            push(&mut self.heap, at, client, attempt + 1, previous_us);
+            push(&mut self.queue, at, client, attempt + 1, previous_us);
         }
 
         run.peak_calls_per_s = slots.peak;
