@@ -104,15 +104,35 @@ impl<T: EngineBacked> Scenario for T {
     }
 }
 
-/// The hint for a list `expect` that differs from the engine's.
-pub(super) fn first_difference(expected: usize, engine: usize, first: Option<usize>) -> String {
-    match first {
+/// Checks a list `expect` against the engine's list: `Ok` when they are equal, else the
+/// error showing both and where they first differ.
+pub(super) fn list_expect<T: PartialEq>(
+    expect: &[T],
+    engine: &[T],
+    show: impl Fn(&T) -> String,
+) -> Result<(), ItemError> {
+    if expect == engine {
+        return Ok(());
+    }
+    let join = |list: &[T]| list.iter().map(&show).collect::<Vec<_>>().join(", ");
+    let hint = match expect.iter().zip(engine).position(|(a, b)| a != b) {
         Some(i) => format!(
             "they first differ at step {}; the learner is graded against the engine, so fix 'expect' (or the scenario)",
             i + 1
         ),
         None => format!(
-            "'expect' has {expected} entries but the engine gives {engine}; give one per step"
+            "'expect' has {} entries but the engine gives {}; give one per step",
+            expect.len(),
+            engine.len()
         ),
-    }
+    };
+    Err(ItemError::new(
+        "expect",
+        format!(
+            "expect disagrees with the engine\n  expected: {}\n  engine:   {}",
+            join(expect),
+            join(engine)
+        ),
+    )
+    .with_hint(hint))
 }

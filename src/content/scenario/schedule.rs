@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::engine::duration::format_duration;
 
 use super::super::model::BackoffSchedule;
-use super::kind::{EngineBacked, ExpectScope, LoadCheck, first_difference};
+use super::kind::{EngineBacked, ExpectScope, LoadCheck, list_expect};
 use super::specs::{
     BACKOFF_SETTINGS, ItemError, ParamValues, backoff_ceilings, names, set_one, whole,
 };
@@ -44,27 +44,6 @@ impl EngineBacked for BackoffSchedule {
             return Ok(());
         };
         let expected: Vec<Duration> = expect.iter().map(|t| t.get()).collect();
-        if expected == *ceilings {
-            return Ok(());
-        }
-        let show = |list: &[Duration]| {
-            list.iter()
-                .map(|d| format_duration(*d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        Err(ItemError::new(
-            "expect",
-            format!(
-                "expect disagrees with the engine\n  expected: {}\n  engine:   {}",
-                show(&expected),
-                show(ceilings)
-            ),
-        )
-        .with_hint(first_difference(
-            expected.len(),
-            ceilings.len(),
-            expected.iter().zip(ceilings).position(|(a, b)| a != b),
-        )))
+        list_expect(&expected, ceilings, |d| format_duration(*d))
     }
 }

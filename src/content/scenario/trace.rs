@@ -2,7 +2,7 @@
 //! key is the engine's run of that script.
 
 use super::super::model::{StateName, StateTrace};
-use super::kind::{EngineBacked, ExpectScope, LoadCheck, first_difference};
+use super::kind::{EngineBacked, ExpectScope, LoadCheck, list_expect};
 use super::specs::{
     BREAKER_SETTINGS, ItemError, ParamValues, apply, breaker_trace, names, substitute,
 };
@@ -30,30 +30,9 @@ impl EngineBacked for StateTrace {
     }
 
     fn check_expect(&self, states: &Self::Key) -> Result<(), ItemError> {
-        let Some(expect) = &self.expect else {
-            return Ok(());
-        };
-        if expect == states {
-            return Ok(());
+        match &self.expect {
+            Some(expect) => list_expect(expect, states, |s| s.as_str().to_owned()),
+            None => Ok(()),
         }
-        let show = |list: &[StateName]| {
-            list.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        Err(ItemError::new(
-            "expect",
-            format!(
-                "expect disagrees with the engine\n  expected: {}\n  engine:   {}",
-                show(expect),
-                show(states)
-            ),
-        )
-        .with_hint(first_difference(
-            expect.len(),
-            states.len(),
-            expect.iter().zip(states).position(|(a, b)| a != b),
-        )))
     }
 }
