@@ -2,8 +2,8 @@
 //! parametric exercises become concrete ones, and engine-backed kinds are run to get their
 //! keys. Graders and `check` both use this, so a key is computed in exactly one way.
 //!
-//! Imports run one way: `specs` and `measure` (leaves: spec → engine config, settings
-//! tables, typed run measurements) ← `kind` (the [`EngineBacked`] trait) ← one file per
+//! Imports run one way: `specs` and `measure` (leaves: spec → engine config, settings and
+//! parameter ranges, typed run measurements) ← `kind` (the [`EngineBacked`] trait) ← one file per
 //! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule, `compute`
 //! numeric, `tune` tune) ← `params` (drawing values, instantiating, the dispatch over
 //! kinds).
@@ -38,13 +38,12 @@ mod tune;
 pub use compute::{agrees, computed};
 pub use kind::{EngineBacked, ExpectScope, LoadCheck, Scenario};
 pub use measure::{BreakerMeasures, Measured};
-pub use params::{
-    draw, engine_backed, extreme_variants, instantiate, param_values, settable, templates,
-};
+pub use params::{draw, engine_backed, extreme_variants, instantiate, settable, templates};
 pub use specs::{
     BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, MAX_ATTEMPTS, OUTAGE_SETTINGS, ParamValues,
     Setting, backoff_ceilings, backoff_config, breaker_config, breaker_run, breaker_trace, jitter,
-    outage_config, placeholders, preset, set_backoff, set_breaker, state_name, substitute,
+    outage_config, param_values, placeholders, preset, set_backoff, set_breaker, state_name,
+    substitute,
 };
 pub use tune::{GoalResult, TuneOutcome, simulate_tune};
 

@@ -19,8 +19,8 @@ use crate::engine::storm::outage::OutageConfig;
 use crate::engine::window::WindowConfig;
 
 use super::super::model::{
-    BackoffSpec, BreakerSpec, JitterName, OutageSpec, ParamValue, PresetName, Quantity, StateName,
-    Timespan, WindowSpec,
+    BackoffSpec, BreakerSpec, JitterName, OutageSpec, Param, ParamValue, PresetName, Quantity,
+    StateName, Timespan, WindowSpec,
 };
 
 /// Values drawn for parameters, by name.
@@ -324,6 +324,84 @@ pub(crate) fn span(name: &str, value: &ParamValue) -> Result<Timespan, ItemError
             format!("parameter '{name}' is '{other}' but must be a duration, e.g. '30s'"),
         )),
     }
+}
+
+/// The values a parameter can take: every value for short ranges, else the range's ends and
+/// the values in between by step. Errors describe an unusable range.
+pub fn param_values(param: &Param) -> Result<Vec<ParamValue>, String> {
+    if !param.one_of.is_empty() {
+        if param.min.is_some() || param.max.is_some() {
+            return Err("give either 'one_of' or 'min'/'max', not both".into());
+        }
+        let sort = param.one_of[0].sort();
+        if param.one_of.iter().any(|v| v.sort() != sort) {
+            return Err("mixes numbers, durations and names in 'one_of'".into());
+        }
+        return Ok(param.one_of.clone());
+    }
+    let (Some(min), Some(max)) = (&param.min, &param.max) else {
+        return Err("needs 'min' and 'max' (or 'one_of')".into());
+    };
+    match (min, max) {
+        (ParamValue::Number(lo), ParamValue::Number(hi)) => {
+            let step = match &param.step {
+                None => 1.0,
+                Some(ParamValue::Number(step)) => *step,
+                Some(other) => {
+                    return Err(format!(
+                        "step is {} but the range holds numbers",
+                        other.sort()
+                    ));
+                }
+            };
+            range(*lo, *hi, step, ParamValue::Number)
+        }
+        (ParamValue::Duration(lo), ParamValue::Duration(hi)) => {
+            let step = match &param.step {
+                None => 1000.0,
+                Some(ParamValue::Duration(step)) => step.get().as_secs_f64() * 1000.0,
+                Some(other) => {
+                    return Err(format!(
+                        "step is {} but the range holds durations",
+                        other.sort()
+                    ));
+                }
+            };
+            let ms = |d: &Timespan| d.get().as_secs_f64() * 1000.0;
+            range(ms(lo), ms(hi), step, |x| {
+                ParamValue::Duration(Timespan(Duration::from_secs_f64(x / 1000.0)))
+            })
+        }
+        (ParamValue::Name(_), _) | (_, ParamValue::Name(_)) => {
+            Err("a range needs numbers or durations; list names under 'one_of'".into())
+        }
+        (lo, hi) => Err(format!("min is {} but max is {}", lo.sort(), hi.sort())),
+    }
+}
+
+fn range(
+    lo: f64,
+    hi: f64,
+    step: f64,
+    make: impl Fn(f64) -> ParamValue,
+) -> Result<Vec<ParamValue>, String> {
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        return Err(format!(
+            "min must not be above max ({} > {})",
+            make(lo),
+            make(hi)
+        ));
+    }
+    if !(step.is_finite() && step > 0.0) {
+        return Err("step must be above 0".into());
+    }
+    let count = ((hi - lo) / step).floor() + 1.0;
+    if count > 10_000.0 {
+        return Err("the range holds more than 10000 values; use a larger step".into());
+    }
+    Ok((0..count as u32)
+        .map(|i| make(lo + f64::from(i) * step))
+        .collect())
 }
 
 /// The `{name}` placeholders in `text`.

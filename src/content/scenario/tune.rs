@@ -10,10 +10,9 @@ use super::super::diagnostic::did_you_mean;
 use super::super::model::{Metric, Param, ParamValue, Quantity, Tune};
 use super::kind::{EngineBacked, ExpectScope, LoadCheck};
 use super::measure::{BreakerMeasures, Measured};
-use super::params::param_values;
 use super::specs::{
     BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, ParamValues, breaker_run, names, outage_config,
-    set_backoff, set_breaker, substitute, whole,
+    param_values, set_backoff, set_breaker, substitute, whole,
 };
 
 /// A tune scenario's outcome for one choice of parameters.
