@@ -31,6 +31,14 @@ use crate::engine::rng::Rng;
 
 const SECOND_NS: u64 = 1_000_000_000;
 
+/// The highest rate of new requests per client per second.
+pub const MAX_RATE: f64 = 1000.0;
+/// The most calls per request, the first included.
+pub const MAX_ATTEMPTS: u32 = 100;
+/// The most new requests one run may send (clients · rate · duration): bounds a run's work
+/// so neither `sim storm` nor `patterns check` can be made to run for hours.
+pub const MAX_REQUESTS: f64 = 10_000_000.0;
+
 /// One outage scenario. Plain data: a `tune` exercise states it in YAML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,17 +87,23 @@ impl OutageConfig {
         }
     }
 
-    /// Checks the values describe a scenario that can run: at least one client, a positive
-    /// rate, at least one attempt, a valid budget.
+    /// Checks the values describe a scenario that can run, within the limits every caller
+    /// shares (`sim storm` flags and content alike): at least one client, a rate above 0
+    /// and at most [`MAX_RATE`], 1 to [`MAX_ATTEMPTS`] attempts, at most [`MAX_REQUESTS`]
+    /// new requests, a valid budget and breaker.
     pub fn validate(&self) -> Result<(), OutageError> {
         if self.clients == 0 {
             return Err(OutageError::Clients);
         }
-        if !(self.rate.is_finite() && self.rate > 0.0 && self.rate <= 1e6) {
+        if !(self.rate.is_finite() && self.rate > 0.0 && self.rate <= MAX_RATE) {
             return Err(OutageError::Rate(self.rate));
         }
-        if self.max_attempts == 0 {
-            return Err(OutageError::MaxAttempts);
+        if !(1..=MAX_ATTEMPTS).contains(&self.max_attempts) {
+            return Err(OutageError::MaxAttempts(self.max_attempts));
+        }
+        let requests = self.requests();
+        if requests > MAX_REQUESTS {
+            return Err(OutageError::Requests(requests));
         }
         if let Some(budget) = &self.budget {
             budget.build()?;
@@ -98,6 +112,11 @@ impl OutageConfig {
             breaker.validate()?;
         }
         Ok(())
+    }
+
+    /// The new requests a run sends at most: clients · rate · duration.
+    pub fn requests(&self) -> f64 {
+        f64::from(self.clients) * self.rate * self.duration.as_secs_f64()
     }
 
     fn period_ns(&self) -> u64 {
@@ -110,10 +129,12 @@ impl OutageConfig {
 pub enum OutageError {
     #[error("clients must be at least 1")]
     Clients,
-    #[error("rate '{0}' must be a number of requests per second above 0 (at most 1000000)")]
+    #[error("rate '{0}' must be requests per second per client, above 0 and at most 1000")]
     Rate(f64),
-    #[error("max_attempts must be at least 1")]
-    MaxAttempts,
+    #[error("max_attempts '{0}' must be a whole number from 1 to 100")]
+    MaxAttempts(u32),
+    #[error("clients, rate and duration make {0:.0} requests; a run takes at most 10000000")]
+    Requests(f64),
     #[error(transparent)]
     Budget(#[from] BudgetError),
     #[error(transparent)]
@@ -620,6 +641,36 @@ mod tests {
             ..OutageConfig::standard(Strategy::Full)
         };
         assert!(simulate(&bad_budget, 1).is_err());
+    }
+
+    #[test]
+    fn the_limits_are_the_command_lines_for_every_caller() {
+        let standard = OutageConfig::standard(Strategy::Full);
+        let fast = OutageConfig {
+            rate: 1001.0,
+            ..standard.clone()
+        };
+        assert_eq!(fast.validate(), Err(OutageError::Rate(1001.0)));
+        let stubborn = OutageConfig {
+            max_attempts: 101,
+            ..standard.clone()
+        };
+        assert_eq!(stubborn.validate(), Err(OutageError::MaxAttempts(101)));
+        // 10,000 clients at 10 requests/s for 2 minutes: 12 million requests.
+        let huge = OutageConfig {
+            clients: 10_000,
+            rate: 10.0,
+            duration: Duration::from_secs(120),
+            ..standard.clone()
+        };
+        assert_eq!(huge.validate(), Err(OutageError::Requests(12e6)));
+        let edge = OutageConfig {
+            rate: MAX_RATE,
+            max_attempts: MAX_ATTEMPTS,
+            clients: 1,
+            ..standard
+        };
+        assert_eq!(edge.validate(), Ok(()));
     }
 
     #[test]
