@@ -12,17 +12,28 @@
 //!
 //! The kind list exists once, in `content/model.rs`'s `exercise_kinds!`; every layer
 //! matches [`Kind`](super::model::Kind) with no `_` arm, so the compiler names each place a
-//! new kind must be handled. An engine-backed kind (e.g. `limiter_trace`) touches:
-//! 1. `content/model.rs`: its spec struct and one line in `exercise_kinds!`;
-//! 2. `content/scenario/<kind>.rs` (new): `impl EngineBacked` — settings, templates,
-//!    instantiate, key (an engine call), check_expect — plus one arm in
-//!    `params::engine_backed` / `engine_backed_mut`;
-//! 3. `grade/kinds/<kind>.rs` (new): `impl Gradeable` — key, answer form, key text,
-//!    grade, entry mode — plus one name in `grade.rs`'s `graded_kinds!`.
+//! new kind must be handled. An engine-backed kind (e.g. `limiter_trace`, `implement`)
+//! touches, per layer, one file of logic and one-line registrations:
+//! - content: `content/scenario/<kind>.rs` (new) — `impl EngineBacked`: settings,
+//!   templates, instantiate, key (an engine call), check_expect; registered by its spec
+//!   struct and one line in `model.rs`'s `exercise_kinds!`, `mod <kind>;` here, one arm
+//!   each in `params::engine_backed` / `engine_backed_mut`, and one arm in
+//!   `validate/exercise.rs`'s `check_exercise` (all four flagged by the compiler);
+//! - grade: `grade/kinds/<kind>.rs` (new) — `impl Gradeable`: key, answer form, key text,
+//!   right answer, judge, entry mode; registered by `mod <kind>;` in `grade/kinds.rs` and
+//!   one name in `grade.rs`'s `graded_kinds!` (flagged by the compiler);
+//! - UI: nothing — screens ask [`EntryMode`](crate::grade::EntryMode), never a kind's name.
 //!
-//! A kind computing from a new engine family's metrics (a `tune` or computed `numeric` on
-//! `system:`) adds the family's run to [`Measured`] and its metrics to
-//! [`Metric`](super::model::Metric): `measure.rs` and `model.rs`.
+//! Before this structure the same kind touched 7 files of logic (`model.rs`: field, `Kind`,
+//! `KIND_KEYS`, `kinds()`; `scenario.rs` `check_item`; `params.rs` `settable`, `templates`,
+//! `script_of`, `instantiate`; `validate/exercise.rs`; `grade.rs` `Key`, `Item::new`,
+//! `answer_form`, `key_text`, `right_answer`, `grade`, `steps`; `grade/kinds.rs`; the UI's
+//! `question.rs` by kind name), 9 of those places behind a `_` arm that still compiled.
+//!
+//! A `tune` or computed `numeric` on a new engine family's metrics (`system:`) adds the
+//! family's run to [`Measured`] (`measure.rs`) and its metrics to
+//! [`Metric`](super::model::Metric) (`model.rs`, whose `name` match is exhaustive); the
+//! family's simulation implements `engine::multirun::Family` to get its multi-run runner.
 //!
 //! Invariant: no rule of the engine is restated here; every key comes from an engine call.
 
