@@ -55,8 +55,9 @@ pub struct Graded {
 pub enum ItemProblem {
     #[error("exercise '{0}' has no single kind")]
     NoKind(String),
-    #[error("exercise '{id}': {message}")]
-    Scenario { id: String, message: String },
+    /// The scenario does not run; `error` keeps the field at fault and the hint.
+    #[error("exercise '{id}': {error}")]
+    Scenario { id: String, error: ItemError },
 }
 
 /// The kinds a grader knows, listed once (each is the [`Kind`] variant and its spec type):
@@ -142,21 +143,20 @@ impl Item {
     /// The item for `exercise`; a parametric exercise draws its values with `seed` (the same
     /// seed gives the same values and key everywhere).
     pub fn new(exercise: &Exercise, seed: u64) -> Result<Self, ItemProblem> {
-        let scenario_error = |message: String| ItemProblem::Scenario {
+        let scenario_error = |error: ItemError| ItemProblem::Scenario {
             id: exercise.id.clone(),
-            message,
+            error,
         };
         let values = if exercise.is_parametric() {
             scenario::draw(exercise, seed).map_err(scenario_error)?
         } else {
             ParamValues::new()
         };
-        let concrete = scenario::instantiate(exercise, &values)
-            .map_err(|e: ItemError| scenario_error(e.to_string()))?;
+        let concrete = scenario::instantiate(exercise, &values).map_err(scenario_error)?;
         let kind = concrete
             .kind()
             .ok_or_else(|| ItemProblem::NoKind(exercise.id.clone()))?;
-        let keyed = Keyed::new(kind).map_err(|e| scenario_error(e.to_string()))?;
+        let keyed = Keyed::new(kind).map_err(scenario_error)?;
         Ok(Self {
             exercise: concrete,
             values,

@@ -47,11 +47,12 @@ pub fn templates(kind: Kind<'_>) -> Vec<(&'static str, &str)> {
 
 /// Draws one value per parameter with the engine's seeded RNG: the same seed gives the same
 /// variant everywhere.
-pub fn draw(exercise: &Exercise, seed: u64) -> Result<ParamValues, String> {
+pub fn draw(exercise: &Exercise, seed: u64) -> Result<ParamValues, ItemError> {
     let mut rng = Rng::seeded(seed);
     let mut values = BTreeMap::new();
     for (name, param) in &exercise.params {
-        let choices = param_values(param).map_err(|e| format!("parameter '{name}': {e}"))?;
+        let choices = param_values(param)
+            .map_err(|e| ItemError::new("params", format!("parameter '{name}': {e}")))?;
         let index = (rng.next_u64() % choices.len() as u64) as usize;
         values.insert(name.clone(), choices[index].clone());
     }
