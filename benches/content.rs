@@ -8,7 +8,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use patterns::content::bundled::FILES;
-use patterns::content::load::{Input, Library};
+use patterns::content::load::Library;
+use patterns::content::source::Input;
 use patterns::content::validate::{Depth, validate};
 
 const MODULES: usize = 200;

@@ -20,11 +20,13 @@ pub mod sanitize;
 pub mod scaffold;
 pub mod scenario;
 pub mod schema;
+pub mod source;
 pub mod validate;
 pub mod values;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
 
-pub use load::{Library, LoadedModule, Origin};
+pub use load::Library;
 pub use model::{Bank, Exercise, Kind, Module};
+pub use source::{LoadedModule, Origin};

@@ -11,6 +11,7 @@ pub mod breaker;
 pub mod budget;
 pub mod clock;
 pub mod duration;
+pub mod multirun;
 pub mod preset;
 pub mod rng;
 pub mod script;

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::content::bundled;
 use crate::content::diagnostic::Severity;
-use crate::content::load::{BankInput, DocSource, Input, ModuleInput, text_from_bytes};
 use crate::content::model::Exercise;
+use crate::content::source::{BankInput, DocSource, Input, ModuleInput, text_from_bytes};
 use crate::content::validate::{Depth, validate};
 use crate::content::{Library, LoadedModule};
 use crate::engine::breaker::BreakerConfig;

@@ -1,27 +1,23 @@
 //! Grading: an exercise becomes a concrete [`Item`] (parametric values drawn from a seed,
 //! the key computed by the engine), and a learner's answer becomes a [`Graded`] verdict.
 //!
-//! Invariants: keys of engine-backed kinds (state_trace, backoff_schedule, tune) come from
-//! `content::scenario`'s engine calls, never from an authored `expect`; the same exercise
+//! Each kind says how it is graded in its own file under `grade/kinds/` ([`Gradeable`]);
+//! `graded_kinds!` below lists them once for dispatch.
+//!
+//! Invariants: keys of engine-backed kinds (state_trace, backoff_schedule, computed
+//! numeric) come from `content::scenario`'s engine calls, never from an authored `expect`; the same exercise
 //! and seed always give the same item and key; a malformed answer is an [`AnswerError`]
 //! (answer again), never a wrong answer.
 
 mod kinds;
 pub mod parse;
 
-use std::time::Duration;
-
-use crate::content::model::{Exercise, Kind, StateName};
+use crate::content::model::{self, Exercise, Kind};
 use crate::content::scenario::ParamValues;
 use crate::content::scenario::{self, ItemError};
 
-pub use kinds::range_text;
+pub use kinds::{EntryMode, Gradeable, range_text};
 pub use parse::AnswerError;
-
-use kinds::{
-    choice_key, grade_ceilings, grade_choice, grade_numeric, grade_states, grade_text, grade_tune,
-    join_durations, join_states,
-};
 
 /// How an answer was graded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,21 +55,77 @@ pub struct Graded {
 pub enum ItemProblem {
     #[error("exercise '{0}' has no single kind")]
     NoKind(String),
-    #[error("exercise '{id}': {message}")]
-    Scenario { id: String, message: String },
+    /// The scenario does not run; `error` keeps the field at fault and the hint.
+    #[error("exercise '{id}': {error}")]
+    Scenario { id: String, error: ItemError },
 }
 
-/// The answer key, computed once when the item is made.
-#[derive(Debug, Clone, PartialEq)]
-enum Key {
-    Choice(Vec<usize>),
+/// The kinds a grader knows, listed once (each is the [`Kind`] variant and its spec type):
+/// builds the [`Keyed`] enum and its dispatch. A kind missing here fails to compile in
+/// [`Keyed::new`]'s exhaustive match.
+macro_rules! graded_kinds {
+    ($($variant:ident),* $(,)?) => {
+        /// A kind's spec with its key, computed once when the item is made.
+        #[derive(Debug, Clone, PartialEq)]
+        enum Keyed {
+            $($variant(model::$variant, <model::$variant as Gradeable>::Key),)*
+        }
+
+        impl Keyed {
+            fn new(kind: Kind<'_>) -> Result<Self, ItemError> {
+                Ok(match kind {
+                    $(Kind::$variant(spec) => Keyed::$variant(spec.clone(), spec.key()?),)*
+                })
+            }
+
+            fn answer_form(&self) -> String {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.answer_form(key),)*
+                }
+            }
+
+            fn key_text(&self) -> String {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.key_text(key),)*
+                }
+            }
+
+            fn right_answer(&self) -> Option<String> {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.right_answer(key),)*
+                }
+            }
+
+            fn grade(&self, answer: &str, explanation: &str) -> Result<Graded, AnswerError> {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.grade(key, answer, explanation),)*
+                }
+            }
+
+            fn entry(&self) -> EntryMode {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.entry(key),)*
+                }
+            }
+
+            fn steps(&self) -> Option<usize> {
+                match self {
+                    $(Keyed::$variant(spec, key) => spec.steps(key),)*
+                }
+            }
+        }
+    };
+}
+
+graded_kinds!(
+    Choice,
     Numeric,
     Text,
-    States(Vec<StateName>),
-    Ceilings(Vec<Duration>),
+    StateTrace,
+    BackoffSchedule,
     Tune,
-    Reflection,
-}
+    Reflection
+);
 
 /// One concrete question: the exercise with its parameters filled in and its key.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,45 +136,32 @@ pub struct Item {
     values: ParamValues,
     /// The seed that drew them.
     seed: u64,
-    key: Key,
+    keyed: Keyed,
 }
 
 impl Item {
     /// The item for `exercise`; a parametric exercise draws its values with `seed` (the same
     /// seed gives the same values and key everywhere).
     pub fn new(exercise: &Exercise, seed: u64) -> Result<Self, ItemProblem> {
-        let scenario_error = |message: String| ItemProblem::Scenario {
+        let scenario_error = |error: ItemError| ItemProblem::Scenario {
             id: exercise.id.clone(),
-            message,
+            error,
         };
         let values = if exercise.is_parametric() {
             scenario::draw(exercise, seed).map_err(scenario_error)?
         } else {
             ParamValues::new()
         };
-        let concrete = scenario::instantiate(exercise, &values)
-            .map_err(|e: ItemError| scenario_error(e.to_string()))?;
-        let key = match concrete.kind() {
-            None => return Err(ItemProblem::NoKind(exercise.id.clone())),
-            Some(Kind::Choice(choice)) => Key::Choice(choice_key(choice)),
-            Some(Kind::Numeric(_)) => Key::Numeric,
-            Some(Kind::Text(_)) => Key::Text,
-            Some(Kind::StateTrace(trace)) => Key::States(
-                scenario::breaker_trace(&trace.breaker, &trace.script)
-                    .map_err(|e| scenario_error(e.to_string()))?,
-            ),
-            Some(Kind::BackoffSchedule(schedule)) => Key::Ceilings(
-                scenario::backoff_ceilings(&schedule.backoff, schedule.attempts)
-                    .map_err(|e| scenario_error(e.to_string()))?,
-            ),
-            Some(Kind::Tune(_)) => Key::Tune,
-            Some(Kind::Reflection(_)) => Key::Reflection,
-        };
+        let concrete = scenario::instantiate(exercise, &values).map_err(scenario_error)?;
+        let kind = concrete
+            .kind()
+            .ok_or_else(|| ItemProblem::NoKind(exercise.id.clone()))?;
+        let keyed = Keyed::new(kind).map_err(scenario_error)?;
         Ok(Self {
             exercise: concrete,
             values,
             seed,
-            key,
+            keyed,
         })
     }
 
@@ -163,7 +202,7 @@ impl Item {
 
     /// Whether answers are graded (all kinds but reflection).
     pub fn is_graded(&self) -> bool {
-        self.key != Key::Reflection
+        !matches!(self.keyed, Keyed::Reflection(..))
     }
 
     /// The options of a choice item, in order (a, b, c...).
@@ -181,149 +220,35 @@ impl Item {
 
     /// How many answers a state trace or backoff schedule wants (steps or attempts).
     pub fn steps(&self) -> Option<usize> {
-        match &self.key {
-            Key::States(states) => Some(states.len()),
-            Key::Ceilings(ceilings) => Some(ceilings.len()),
-            _ => None,
-        }
+        self.keyed.steps()
+    }
+
+    /// How the answer is entered.
+    pub fn entry(&self) -> EntryMode {
+        self.keyed.entry()
     }
 
     /// What form the answer takes, for the prompt line.
     pub fn answer_form(&self) -> String {
-        match (&self.key, self.exercise.kind()) {
-            (Key::Choice(key), Some(Kind::Choice(choice))) if choice.multiple || key.len() > 1 => {
-                "the letters of every right option, e.g. 'a, c'".into()
-            }
-            (Key::Choice(_), _) => "one letter, e.g. 'b'".into(),
-            (Key::Numeric, Some(Kind::Numeric(n))) if n.answer.is_duration() => {
-                "a duration, e.g. '45s' or '500ms'".into()
-            }
-            (Key::Numeric, Some(Kind::Numeric(n))) => match &n.unit {
-                Some(unit) => format!("a number ({unit})"),
-                None => "a number".into(),
-            },
-            (Key::States(states), _) => format!(
-                "{} states, one per step, e.g. 'CLOSED, OPEN, HALF_OPEN'",
-                states.len()
-            ),
-            (Key::Ceilings(ceilings), _) => format!(
-                "{} durations, one per attempt, e.g. '1s, 2s, 4s'",
-                ceilings.len()
-            ),
-            (Key::Tune, Some(Kind::Tune(tune))) => {
-                let names: Vec<String> = tune
-                    .parameters
-                    .iter()
-                    .map(|(name, param)| format!("{name}={}", range_text(param)))
-                    .collect();
-                format!("name=value for: {}", names.join(" "))
-            }
-            (Key::Reflection, _) => "your own words (saved to your journal)".into(),
-            _ => "a word or a short phrase".into(),
-        }
+        self.keyed.answer_form()
     }
 
     /// The right answer as text (for tune: the author's example, one of many that pass).
     pub fn key_text(&self) -> String {
-        match (&self.key, self.exercise.kind()) {
-            (Key::Choice(key), Some(Kind::Choice(choice))) => key
-                .iter()
-                .map(|&i| {
-                    format!(
-                        "{}) {}",
-                        letter(i),
-                        choice.options.get(i).map_or("", String::as_str)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            (Key::Numeric, Some(Kind::Numeric(numeric))) => {
-                let mut text = numeric.answer.to_string();
-                if let Some(unit) = &numeric.unit {
-                    text.push(' ');
-                    text.push_str(unit);
-                }
-                text
-            }
-            (Key::Text, Some(Kind::Text(text))) => {
-                text.accepted.first().cloned().unwrap_or_default()
-            }
-            (Key::States(states), _) => join_states(states),
-            (Key::Ceilings(ceilings), _) => join_durations(ceilings),
-            (Key::Tune, Some(Kind::Tune(tune))) => {
-                let example: Vec<String> = tune
-                    .example
-                    .iter()
-                    .map(|(name, value)| format!("{name}={value}"))
-                    .collect();
-                format!("for example {}", example.join(" "))
-            }
-            _ => String::new(),
-        }
+        self.keyed.key_text()
     }
 
     /// An answer the grader accepts as correct, in the form a learner would type it (for
     /// tune: the author's example). `None` for a reflection. Tests and benches use it to
     /// answer through the front ends without hard-coding keys.
     pub fn right_answer(&self) -> Option<String> {
-        match (&self.key, self.exercise.kind()) {
-            (Key::Choice(key), _) => Some(
-                key.iter()
-                    .map(|&i| letter(i).to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            (Key::Numeric, Some(Kind::Numeric(numeric))) => Some(numeric.answer.to_string()),
-            (Key::Text, Some(Kind::Text(text))) => text.accepted.first().cloned(),
-            (Key::States(states), _) => Some(join_states(states)),
-            (Key::Ceilings(ceilings), _) => Some(join_durations(ceilings)),
-            (Key::Tune, Some(Kind::Tune(tune))) => Some(
-                tune.example
-                    .iter()
-                    .map(|(name, value)| format!("{name}={value}"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            _ => None,
-        }
+        self.keyed.right_answer()
     }
 
     /// Grades `answer`. `Err` when the answer is malformed: the learner answers again.
     pub fn grade(&self, answer: &str) -> Result<Graded, AnswerError> {
-        let (verdict, message) = match (&self.key, self.exercise.kind()) {
-            (Key::Choice(key), Some(Kind::Choice(choice))) => grade_choice(choice, key, answer)?,
-            (Key::Numeric, Some(Kind::Numeric(numeric))) => grade_numeric(numeric, answer)?,
-            (Key::Text, Some(Kind::Text(text))) => grade_text(text, answer)?,
-            (Key::States(key), _) => grade_states(key, answer)?,
-            (Key::Ceilings(key), _) => grade_ceilings(key, answer)?,
-            (Key::Tune, Some(Kind::Tune(tune))) => grade_tune(tune, answer)?,
-            (Key::Reflection, _) => {
-                if answer.trim().is_empty() {
-                    return Err(AnswerError::new(
-                        "write a few words; they go to your journal",
-                    ));
-                }
-                let guidance = self
-                    .exercise
-                    .reflection
-                    .as_ref()
-                    .and_then(|r| r.guidance.clone())
-                    .unwrap_or_default();
-                return Ok(Graded {
-                    verdict: Verdict::Correct,
-                    message: "saved to your journal".into(),
-                    key: guidance,
-                    explanation: String::new(),
-                });
-            }
-            _ => return Err(AnswerError::new("this exercise cannot be graded")),
-        };
-        Ok(Graded {
-            verdict,
-            message,
-            key: self.key_text(),
-            explanation: self.exercise.explanation.clone().unwrap_or_default(),
-        })
+        let explanation = self.exercise.explanation.as_deref().unwrap_or_default();
+        self.keyed.grade(answer, explanation)
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use patterns::content::load::{BankInput, DocSource, Input, ModuleInput};
+use patterns::content::source::{BankInput, DocSource, Input, ModuleInput};
 use patterns::content::validate::{Depth, validate};
 use predicates::prelude::*;
 use proptest::prelude::*;

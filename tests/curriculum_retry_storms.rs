@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use patterns::content::Library;
 use patterns::content::model::{Exercise, ParamValue, Quantity, Tolerance};
 use patterns::content::scenario;
-use patterns::content::scenario::ParamValues;
+use patterns::content::scenario::{EngineBacked, ParamValues};
 
 #[path = "support/curriculum.rs"]
 mod curriculum;
@@ -53,9 +53,9 @@ fn learner_formula_is_accepted(id: &str, formula: impl Fn(&ParamValues) -> f64) 
     let combos = all_values(&exercise);
     assert!(!combos.is_empty());
     for values in combos {
-        let concrete = scenario::instantiate(&exercise, &values).expect("computes");
+        let concrete = scenario::instantiate(&exercise, &values).expect("instantiates");
         let numeric = concrete.numeric.expect("numeric");
-        let Quantity::Number(key) = numeric.answer else {
+        let Quantity::Number(key) = numeric.key().expect("computes") else {
             panic!("{id}: not a number");
         };
         let slack = match numeric.tolerance {

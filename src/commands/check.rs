@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use super::{Outcome, print};
 use crate::cli::{CheckArgs, Global};
 use crate::content::Severity;
-use crate::content::load::{Input, MODULES_ENV, extra_roots};
+use crate::content::load::{MODULES_ENV, extra_roots};
+use crate::content::source::Input;
 use crate::content::validate::{Depth, validate};
 
 /// Checks the paths (or the bundled content) and prints the report. Modules under

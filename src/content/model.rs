@@ -187,124 +187,137 @@ pub struct Bank {
     pub exercises: Vec<Exercise>,
 }
 
-/// One exercise. Exactly one of the kind keys (`choice`, `numeric`, `text`, `state_trace`,
-/// `backoff_schedule`, `tune`, `reflection`) is present and holds what that kind needs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Exercise {
-    /// Stable id, unique in the bank (lowercase, digits, '-'). Progress is keyed by it.
-    pub id: String,
-    /// The focus block this exercise belongs to (for the exam's breakdown by block).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<String>,
-    /// The question. May use `{name}` placeholders for the values of `params`.
-    pub prompt: String,
-    /// Makes the exercise parametric: each name draws a value from its range, by seed.
-    /// A name that is also a setting of the scenario (e.g. `failure_threshold`,
-    /// `recovery_timeout`, `base`, `cap`, `attempts`) sets it; `{name}` in the prompt and
-    /// the script is replaced by the value.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub params: BTreeMap<String, Param>,
-    /// Pick one (or several) options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub choice: Option<Choice>,
-    /// A number or a duration, within a tolerance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub numeric: Option<Numeric>,
-    /// A short text matched against accepted answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<Text>,
-    /// Predict the breaker state after each step of a script; the key comes from the engine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_trace: Option<StateTrace>,
-    /// Give the backoff ceiling for each attempt; the key comes from the engine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backoff_schedule: Option<BackoffSchedule>,
-    /// Choose parameters; graded by simulating them against goals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tune: Option<Tune>,
-    /// A free answer for the journal; not graded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reflection: Option<Reflection>,
-    /// Hints in tiers, from a nudge to nearly the answer. Required on gradeable items.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hints: Vec<String>,
-    /// Shown after grading: why the answer is what it is. Required on gradeable items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
+/// The exercise kinds, listed once: each line is the variant of [`Kind`] / [`KindMut`], the
+/// spec type it holds, and its YAML key on [`Exercise`]. This list generates the kind fields
+/// of [`Exercise`], [`Kind`], [`KindMut`], [`KIND_KEYS`] and [`Exercise::kinds`]; every
+/// layer then matches [`Kind`] exhaustively (no `_` arm), so a new line here is a compile
+/// error wherever a kind must say what it does. The registration of a new kind is listed in
+/// `content/scenario.rs`'s module doc.
+macro_rules! exercise_kinds {
+    (
+        $(#[$smeta:meta])*
+        pub struct Exercise { $($before:tt)* }
+        kinds { $( $(#[$kmeta:meta])* $variant:ident($spec:ty) = $key:ident, )* }
+        after { $($after:tt)* }
+    ) => {
+        $(#[$smeta])*
+        pub struct Exercise {
+            $($before)*
+            $(
+                $(#[$kmeta])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $key: Option<$spec>,
+            )*
+            $($after)*
+        }
+
+        /// The kind of an exercise, borrowed from it: what a grader matches on.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub enum Kind<'a> {
+            $($variant(&'a $spec),)*
+        }
+
+        /// The kind of an exercise, borrowed mutably (to instantiate it).
+        #[derive(Debug, PartialEq)]
+        pub enum KindMut<'a> {
+            $($variant(&'a mut $spec),)*
+        }
+
+        impl Kind<'_> {
+            /// The YAML key of this kind.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Kind::$variant(_) => stringify!($key),)*
+                }
+            }
+        }
+
+        /// The YAML keys that name an exercise kind.
+        pub const KIND_KEYS: &[&str] = &[$(stringify!($key)),*];
+
+        impl Exercise {
+            /// Every kind key present (a valid exercise has exactly one).
+            pub fn kinds(&self) -> Vec<Kind<'_>> {
+                let mut kinds = Vec::with_capacity(1);
+                $(
+                    if let Some(spec) = &self.$key {
+                        kinds.push(Kind::$variant(spec));
+                    }
+                )*
+                kinds
+            }
+
+            /// The kind, mutably: `None` unless exactly one kind key is present.
+            pub fn kind_mut(&mut self) -> Option<KindMut<'_>> {
+                let mut kinds = Vec::with_capacity(1);
+                $(
+                    if let Some(spec) = &mut self.$key {
+                        kinds.push(KindMut::$variant(spec));
+                    }
+                )*
+                match kinds.len() {
+                    1 => kinds.pop(),
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-/// The kind of an exercise, borrowed from it: what a grader matches on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind<'a> {
-    Choice(&'a Choice),
-    Numeric(&'a Numeric),
-    Text(&'a Text),
-    StateTrace(&'a StateTrace),
-    BackoffSchedule(&'a BackoffSchedule),
-    Tune(&'a Tune),
-    Reflection(&'a Reflection),
+exercise_kinds! {
+    /// One exercise. Exactly one of the kind keys (`choice`, `numeric`, `text`, `state_trace`,
+    /// `backoff_schedule`, `tune`, `reflection`) is present and holds what that kind needs.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Exercise {
+        /// Stable id, unique in the bank (lowercase, digits, '-'). Progress is keyed by it.
+        pub id: String,
+        /// The focus block this exercise belongs to (for the exam's breakdown by block).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub block: Option<String>,
+        /// The question. May use `{name}` placeholders for the values of `params`.
+        pub prompt: String,
+        /// Makes the exercise parametric: each name draws a value from its range, by seed.
+        /// A name that is also a setting of the scenario (e.g. `failure_threshold`,
+        /// `recovery_timeout`, `base`, `cap`, `attempts`) sets it; `{name}` in the prompt and
+        /// the script is replaced by the value.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        pub params: BTreeMap<String, Param>,
+    }
+    kinds {
+        /// Pick one (or several) options.
+        Choice(Choice) = choice,
+        /// A number or a duration, within a tolerance.
+        Numeric(Numeric) = numeric,
+        /// A short text matched against accepted answers.
+        Text(Text) = text,
+        /// Predict the breaker state after each step of a script; the key comes from the engine.
+        StateTrace(StateTrace) = state_trace,
+        /// Give the backoff ceiling for each attempt; the key comes from the engine.
+        BackoffSchedule(BackoffSchedule) = backoff_schedule,
+        /// Choose parameters; graded by simulating them against goals.
+        Tune(Tune) = tune,
+        /// A free answer for the journal; not graded.
+        Reflection(Reflection) = reflection,
+    }
+    after {
+        /// Hints in tiers, from a nudge to nearly the answer. Required on gradeable items.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub hints: Vec<String>,
+        /// Shown after grading: why the answer is what it is. Required on gradeable items.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub explanation: Option<String>,
+    }
 }
 
 impl Kind<'_> {
-    /// The YAML key of this kind.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Kind::Choice(_) => "choice",
-            Kind::Numeric(_) => "numeric",
-            Kind::Text(_) => "text",
-            Kind::StateTrace(_) => "state_trace",
-            Kind::BackoffSchedule(_) => "backoff_schedule",
-            Kind::Tune(_) => "tune",
-            Kind::Reflection(_) => "reflection",
-        }
-    }
-
     /// Whether answers are graded (everything but reflection).
     pub fn is_graded(&self) -> bool {
         !matches!(self, Kind::Reflection(_))
     }
 }
 
-/// The YAML keys that name an exercise kind.
-pub const KIND_KEYS: [&str; 7] = [
-    "choice",
-    "numeric",
-    "text",
-    "state_trace",
-    "backoff_schedule",
-    "tune",
-    "reflection",
-];
-
 impl Exercise {
-    /// Every kind key present (a valid exercise has exactly one).
-    pub fn kinds(&self) -> Vec<Kind<'_>> {
-        let mut kinds = Vec::with_capacity(1);
-        if let Some(k) = &self.choice {
-            kinds.push(Kind::Choice(k));
-        }
-        if let Some(k) = &self.numeric {
-            kinds.push(Kind::Numeric(k));
-        }
-        if let Some(k) = &self.text {
-            kinds.push(Kind::Text(k));
-        }
-        if let Some(k) = &self.state_trace {
-            kinds.push(Kind::StateTrace(k));
-        }
-        if let Some(k) = &self.backoff_schedule {
-            kinds.push(Kind::BackoffSchedule(k));
-        }
-        if let Some(k) = &self.tune {
-            kinds.push(Kind::Tune(k));
-        }
-        if let Some(k) = &self.reflection {
-            kinds.push(Kind::Reflection(k));
-        }
-        kinds
-    }
-
     /// The exercise's kind. Exercises in a loaded [`Library`](super::Library) always have
     /// exactly one; `None` only for an unchecked value with zero or several.
     pub fn kind(&self) -> Option<Kind<'_>> {
@@ -529,6 +542,23 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// The YAML name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Failed => "failed",
+            Metric::Rejected => "rejected",
+            Metric::Succeeded => "succeeded",
+            Metric::OpenedAfter => "opened_after",
+            Metric::CallsDuringOutage => "calls_during_outage",
+            Metric::PeakLoad => "peak_load",
+            Metric::DrainTime => "drain_time",
+            Metric::GivenUp => "given_up",
+            Metric::Amplification => "amplification",
+            Metric::SuccessRate => "success_rate",
+            Metric::Calls => "calls",
+        }
+    }
+
     /// Whether the metric belongs to an outage scenario (else to a breaker script).
     pub fn is_outage(self) -> bool {
         !matches!(

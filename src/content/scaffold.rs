@@ -9,8 +9,8 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::load::display_path;
 use super::schema::schema_text;
+use super::source::display_path;
 use super::validate::is_valid_id;
 
 /// Why the scaffold could not be written.

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::bundled;
 use super::diagnostic::{Diagnostic, Severity};
-use super::load::{BankInput, DocSource, Input, LoadedModule, ModuleInput, Origin};
 use super::model::{Bank, Module};
+use super::source::{BankInput, DocSource, Input, LoadedModule, ModuleInput, Origin};
 use super::yaml::Node;
 
 mod exercise;

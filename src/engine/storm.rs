@@ -8,10 +8,6 @@
 pub mod contention;
 pub mod outage;
 
-use std::num::NonZeroUsize;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde::{Deserialize, Serialize};
 
 use super::backoff::{BackoffConfig, Jitter};
@@ -81,7 +77,7 @@ impl Strategy {
 /// A strategy's waits, with the ceilings precomputed so a retry costs no `pow`. The delays
 /// are exactly [`BackoffConfig`]'s (same formula, same draws); only the lookup is cached.
 #[derive(Debug, Clone)]
-pub(crate) struct Waits {
+pub struct Waits {
     backoff: Option<BackoffConfig>,
     /// ceilings[n - 1] for attempts n until the cap is reached (at most `TABLE` entries).
     ceilings: Vec<u64>,
@@ -140,54 +136,6 @@ impl Waits {
     }
 }
 
-/// Maps `run` over `tasks` on up to `threads` threads and returns the results in task
-/// order, so the outcome never depends on the thread count. Each thread builds one scratch
-/// value with `scratch` and reuses it for all its tasks (no allocation per run). Tasks are
-/// taken from the end of the slice first: callers put the costly ones (more clients) last.
-pub(crate) fn parallel_map<T, R, S>(
-    tasks: &[T],
-    threads: NonZeroUsize,
-    scratch: impl Fn() -> S + Sync,
-    run: impl Fn(&mut S, &T) -> R + Sync,
-) -> Vec<R>
-where
-    T: Sync,
-    R: Send,
-{
-    let threads = threads.get().min(tasks.len()).max(1);
-    if threads == 1 {
-        let mut state = scratch();
-        return tasks.iter().map(|task| run(&mut state, task)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(tasks.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                let mut state = scratch();
-                let mut mine = Vec::new();
-                loop {
-                    let taken = next.fetch_add(1, Ordering::Relaxed);
-                    if taken >= tasks.len() {
-                        break;
-                    }
-                    let index = tasks.len() - 1 - taken;
-                    mine.push((index, run(&mut state, &tasks[index])));
-                }
-                // A poisoned lock means another worker panicked; the scope re-raises that.
-                if let Ok(mut all) = done.lock() {
-                    all.extend(mine);
-                }
-            });
-        }
-    });
-    let mut all = done
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    all.sort_unstable_by_key(|&(index, _)| index);
-    all.into_iter().map(|(_, result)| result).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,13 +180,5 @@ mod tests {
         let none = Waits::new(Strategy::NoBackoff, &params);
         let mut previous = 0;
         assert_eq!(none.delay_us(3, &mut previous, &mut Rng::seeded(1)), 0);
-    }
-
-    #[test]
-    fn parallel_map_keeps_task_order() {
-        let tasks: Vec<u64> = (0..1000).collect();
-        let threads = NonZeroUsize::new(4).unwrap();
-        let doubled = parallel_map(&tasks, threads, || (), |_, &t| t * 2);
-        assert_eq!(doubled, tasks.iter().map(|t| t * 2).collect::<Vec<_>>());
     }
 }

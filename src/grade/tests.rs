@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::content::model::{
     BackoffSchedule, BackoffSpec, BreakerSpec, Choice, Goal, Metric, Numeric, Param, ParamValue,
-    Quantity, Reflection, StateTrace, Timespan, Tolerance, Tune,
+    Quantity, Reflection, StateName, StateTrace, Timespan, Tolerance, Tune,
 };
 use crate::content::scenario;
 use crate::content::{Library, LoadedModule};

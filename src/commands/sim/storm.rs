@@ -19,7 +19,9 @@ use crate::engine::duration::{format_duration, parse_duration};
 use crate::engine::preset::Preset;
 use crate::engine::storm::Strategy;
 use crate::engine::storm::contention::{self, ContentionConfig};
-use crate::engine::storm::outage::{self, OutageConfig, OutageSummary};
+use crate::engine::storm::outage::{
+    self, MAX_ATTEMPTS, MAX_RATE, MAX_REQUESTS, OutageConfig, OutageSummary,
+};
 use crate::ui::tui::screens::storm_chart::{
     LoadTimeline, LoadView, StormChart, StormPoint, load_resolution,
 };
@@ -28,8 +30,6 @@ use crate::ui::tui::{Theme, Tui};
 /// Most clients one row may simulate (no backoff costs clients² calls).
 const MAX_CLIENTS: u32 = 10_000;
 const MAX_RUNS: u32 = 10_000;
-/// Most new requests one outage run may send (clients · rate · duration).
-const MAX_REQUESTS: f64 = 10_000_000.0;
 
 /// Most work one command may ask for, in client²-runs: a run's cost grows with the square of
 /// its clients (every client's retries contend with every other's), so the work is clients²
@@ -330,17 +330,17 @@ fn run_outage(
     let outage = duration_flag("--outage", &args.outage, standard.outage)?;
     let duration = duration_flag("--duration", &args.duration, standard.duration)?;
     let rate = args.rate.unwrap_or(standard.rate);
-    if !(rate.is_finite() && rate > 0.0 && rate <= 1000.0) {
+    if !(rate.is_finite() && rate > 0.0 && rate <= MAX_RATE) {
         return Err(UsageError::new(format!(
-            "--rate '{rate}' must be requests per second per client, above 0 and at most 1000"
+            "--rate '{rate}' must be requests per second per client, above 0 and at most {MAX_RATE}"
         ))
         .into());
     }
     let capacity = args.capacity.unwrap_or(150);
     let max_attempts = args.max_attempts.unwrap_or(standard.max_attempts);
-    if !(1..=100).contains(&max_attempts) {
+    if !(1..=MAX_ATTEMPTS).contains(&max_attempts) {
         return Err(UsageError::new(format!(
-            "--max-attempts '{max_attempts}' must be a whole number from 1 to 100"
+            "--max-attempts '{max_attempts}' must be a whole number from 1 to {MAX_ATTEMPTS}"
         ))
         .into());
     }

@@ -1,5 +1,6 @@
-//! Computed numerics: the key of a `numeric` with `compute` comes from the engine, by
-//! replaying events on a fresh retry budget or by running one outage storm.
+//! The `numeric` kind. A plain numeric's key is its authored answer; with `compute`, the
+//! key comes from the engine, by replaying events on a fresh retry budget or by running
+//! one outage storm, and the authored answer is what `check` compares it with.
 //!
 //! Invariant: no budget or storm rule is restated here; every key is an engine call, so the
 //! authored answer, `check` and the grader all see the same number.
@@ -10,9 +11,100 @@ use crate::engine::budget::{RetryBudget, RetryBudgetConfig};
 use crate::engine::duration::parse_duration;
 use crate::engine::storm::outage;
 
-use super::super::model::{BudgetQuestion, Compute, Numeric, Quantity, Timespan, Tolerance};
-use super::ItemError;
-use super::tune::{metric_name, outage_config, outage_metrics};
+use super::super::model::{
+    BackoffSpec, BudgetQuestion, Compute, Numeric, Quantity, Timespan, Tolerance,
+};
+use super::kind::{EngineBacked, ExpectScope, LoadCheck};
+use super::measure::Measured;
+use super::specs::{
+    BACKOFF_SETTINGS, ItemError, OUTAGE_SETTINGS, ParamValues, apply, names, outage_config,
+    substitute,
+};
+
+impl EngineBacked for Numeric {
+    type Key = Quantity;
+    // Computations may run outage simulations: only `patterns check` pays for them,
+    // loading for `list` or `learn` does not.
+    const LOAD: LoadCheck = LoadCheck::Nothing;
+    // The authored answer is the key with every parameter at its first value.
+    const EXPECT: ExpectScope = ExpectScope::FirstVariant;
+
+    fn settings(&self) -> Vec<&'static str> {
+        match &self.compute {
+            Some(Compute {
+                outage: Some(_), ..
+            }) => names(BACKOFF_SETTINGS)
+                .chain(names(OUTAGE_SETTINGS))
+                .collect(),
+            Some(_) | None => Vec::new(),
+        }
+    }
+
+    fn templates(&self) -> Vec<(&'static str, &str)> {
+        let mut texts = Vec::new();
+        let Some(compute) = &self.compute else {
+            return texts;
+        };
+        let budget = compute
+            .budget
+            .as_deref()
+            .or_else(|| compute.outage.as_ref().and_then(|o| o.budget.as_deref()));
+        if let Some(budget) = budget {
+            texts.push(("compute", budget));
+        }
+        if let Some(events) = &compute.events {
+            texts.push(("compute", events.as_str()));
+        }
+        texts
+    }
+
+    fn instantiate(&mut self, values: &ParamValues) -> Result<(), ItemError> {
+        let Some(compute) = &mut self.compute else {
+            return Ok(());
+        };
+        compute.budget = compute.budget.as_ref().map(|b| substitute(b, values));
+        compute.events = compute.events.as_ref().map(|e| substitute(e, values));
+        if let Some(outage) = &mut compute.outage {
+            outage.budget = outage.budget.as_ref().map(|b| substitute(b, values));
+            apply(OUTAGE_SETTINGS, outage, values)?;
+            let backoff = compute.backoff.get_or_insert_with(BackoffSpec::default);
+            apply(BACKOFF_SETTINGS, backoff, values)?;
+        }
+        Ok(())
+    }
+
+    fn key(&self) -> Result<Quantity, ItemError> {
+        match &self.compute {
+            Some(compute) => computed(compute),
+            None => Ok(self.answer),
+        }
+    }
+
+    fn check_expect(&self, key: &Quantity) -> Result<(), ItemError> {
+        let (answer, key) = (self.answer, *key);
+        if key.is_duration() != answer.is_duration() {
+            let sort = |q: Quantity| {
+                if q.is_duration() {
+                    "a duration"
+                } else {
+                    "a number"
+                }
+            };
+            return Err(ItemError::new(
+                "answer",
+                format!(
+                    "the answer '{answer}' is {} but the engine computes {}",
+                    sort(answer),
+                    sort(key)
+                ),
+            ));
+        }
+        if !agrees(self, key) {
+            return Err(ItemError::disagreement(answer, key));
+        }
+        Ok(())
+    }
+}
 
 /// The most budget events (counted with their multiplicity) a computation may replay.
 const MAX_EVENTS: u64 = 1_000_000;
@@ -39,12 +131,12 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
         } => {
             let (config, seed) = outage_config(outage, &backoff.clone().unwrap_or_default(), None)?;
             let run = outage::simulate(&config, seed).map_err(|e| err(format!("outage: {e}")))?;
-            let name = metric_name(*metric);
-            match outage_metrics(&run).get(name) {
-                Some(&ms) if metric.is_duration() => Ok(Quantity::Duration(Timespan(
+            let name = metric.name();
+            match Measured::Outage(run).value(*metric) {
+                Some(ms) if metric.is_duration() => Ok(Quantity::Duration(Timespan(
                     Duration::from_secs_f64(ms / 1000.0),
                 ))),
-                Some(&value) => Ok(Quantity::Number(value)),
+                Some(value) => Ok(Quantity::Number(value)),
                 None => Err(
                     err(format!("'{name}' never happened in this outage")).with_hint(
                         "the backlog never drained; lengthen 'duration' or ask another metric",
@@ -272,7 +364,7 @@ mod tests {
     }
 
     #[test]
-    fn instantiate_computes_the_key_for_the_drawn_values() {
+    fn the_key_is_computed_for_the_drawn_values() {
         let exercise = Exercise {
             id: "bucket".into(),
             prompt: "after {k} failures?".into(),
@@ -302,8 +394,16 @@ mod tests {
         let concrete = instantiate(&exercise, &values).expect("instantiates");
         assert_eq!(concrete.prompt, "after 3 failures?");
         let numeric = concrete.numeric.expect("numeric");
-        assert_eq!(numeric.answer, Quantity::Number(2.0));
-        assert!(agrees(&numeric, Quantity::Number(2.0)));
+        assert_eq!(numeric.key(), Ok(Quantity::Number(2.0)));
+        // The authored answer (4, for k = 1) is not the key for k = 3.
+        assert_eq!(
+            numeric.check_expect(&Quantity::Number(2.0)),
+            Err(ItemError::disagreement(
+                Quantity::Number(4.0),
+                Quantity::Number(2.0)
+            ))
+        );
+        assert!(agrees(&numeric, Quantity::Number(4.0)));
         assert!(!agrees(&numeric, Quantity::Number(3.0)));
     }
 }

@@ -1,28 +1,25 @@
 //! Tune exercises: checking their shape, and simulating a learner's choice (a breaker
 //! script, or an outage storm) to judge it against the goals.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::engine::breaker::State;
-use crate::engine::budget::RetryBudgetConfig;
 use crate::engine::duration::format_duration;
-use crate::engine::script;
-use crate::engine::storm::Strategy;
-use crate::engine::storm::outage::{self, OutageConfig, OutageRun};
+use crate::engine::storm::outage;
 
-use super::super::model::{
-    BackoffSpec, Kind, Metric, OutageSpec, Param, ParamValue, Quantity, Tune,
+use super::super::diagnostic::did_you_mean;
+use super::super::model::{Metric, Param, ParamValue, Quantity, Tune};
+use super::kind::{EngineBacked, ExpectScope, LoadCheck};
+use super::measure::{BreakerMeasures, Measured};
+use super::specs::{
+    BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, ParamValues, breaker_run, names, outage_config,
+    param_values, set_backoff, set_breaker, substitute, whole,
 };
-use super::super::validate::Depth;
-use super::params::{param_values, set_backoff, set_breaker, settable, substitute, whole};
-use super::{ItemError, ParamValues, backoff_config, breaker_config, breaker_run};
 
 /// A tune scenario's outcome for one choice of parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TuneOutcome {
-    /// Every metric the scenario measured.
-    pub metrics: BTreeMap<&'static str, f64>,
+    /// What the scenario measured.
+    pub measured: Measured,
     /// Each goal with the measured value and whether it held.
     pub goals: Vec<GoalResult>,
 }
@@ -46,7 +43,60 @@ pub struct GoalResult {
     pub summary: String,
 }
 
-pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
+impl EngineBacked for Tune {
+    /// The outcome of the author's example.
+    type Key = TuneOutcome;
+    const LOAD: LoadCheck = LoadCheck::Shape;
+    const EXPECT: ExpectScope = ExpectScope::EveryVariant;
+
+    fn settings(&self) -> Vec<&'static str> {
+        if self.outage.is_some() {
+            names(BACKOFF_SETTINGS).chain(["max_attempts"]).collect()
+        } else {
+            names(BREAKER_SETTINGS).collect()
+        }
+    }
+
+    fn templates(&self) -> Vec<(&'static str, &str)> {
+        self.script
+            .as_deref()
+            .map(|script| ("script", script))
+            .into_iter()
+            .collect()
+    }
+
+    fn instantiate(&mut self, values: &ParamValues) -> Result<(), ItemError> {
+        self.script = self.script.as_ref().map(|s| substitute(s, values));
+        Ok(())
+    }
+
+    fn check_shape(&self) -> Result<(), ItemError> {
+        check_shape(self)
+    }
+
+    fn key(&self) -> Result<TuneOutcome, ItemError> {
+        simulate_tune(self, &self.example)
+    }
+
+    fn check_expect(&self, outcome: &TuneOutcome) -> Result<(), ItemError> {
+        if outcome.passed() {
+            return Ok(());
+        }
+        let failed: Vec<&str> = outcome
+            .goals
+            .iter()
+            .filter(|g| !g.met)
+            .map(|g| g.summary.as_str())
+            .collect();
+        Err(ItemError::new(
+            "example",
+            format!("the example does not meet the goals: {}", failed.join("; ")),
+        )
+        .with_hint("change the example (or the goals) so that at least one answer passes"))
+    }
+}
+
+fn check_shape(tune: &Tune) -> Result<(), ItemError> {
     let outage = tune.outage.is_some();
     if outage == tune.script.is_some() || (!outage && tune.breaker.is_none()) {
         return Err(ItemError::new(
@@ -59,7 +109,7 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
         return Err(ItemError::new("parameters", "no parameters to tune")
             .with_hint("name at least one setting, e.g. failure_threshold: {min: 1, max: 20}"));
     }
-    let settable = settable(Kind::Tune(tune));
+    let settable = tune.settings();
     let budget = tune.outage.as_ref().and_then(|o| o.budget.as_deref());
     for (name, param) in &tune.parameters {
         let in_budget = budget.is_some_and(|b| b.contains(&format!("{{{name}}}")));
@@ -69,13 +119,12 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                 format!("'{name}' is not a setting of this scenario"),
             )
             .with_hint(
-                super::super::diagnostic::did_you_mean(name, settable.iter().copied())
-                    .unwrap_or_else(|| {
-                        format!(
-                            "tunable settings: {}, or a `{{name}}` placeholder in the outage's budget",
-                            settable.join(", ")
-                        )
-                    }),
+                did_you_mean(name, settable.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "tunable settings: {}, or a `{{name}}` placeholder in the outage's budget",
+                        settable.join(", ")
+                    )
+                }),
             ));
         }
         param_values(param)
@@ -114,7 +163,7 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                 "goals",
                 format!(
                     "metric '{}' does not belong to this scenario",
-                    metric_name(goal.metric)
+                    goal.metric.name()
                 ),
             )
             .with_hint(if outage {
@@ -126,7 +175,7 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
         if goal.at_most.is_none() && goal.at_least.is_none() {
             return Err(ItemError::new(
                 "goals",
-                format!("the goal on '{}' has no bound", metric_name(goal.metric)),
+                format!("the goal on '{}' has no bound", goal.metric.name()),
             )
             .with_hint("add 'at_most' or 'at_least'"));
         }
@@ -136,7 +185,7 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                     "goals",
                     format!(
                         "the bound '{bound}' on '{}' must be {}",
-                        metric_name(goal.metric),
+                        goal.metric.name(),
                         if goal.metric.is_duration() {
                             "a duration"
                         } else {
@@ -145,22 +194,6 @@ pub(super) fn check_tune(tune: &Tune, depth: Depth) -> Result<(), ItemError> {
                     ),
                 ));
             }
-        }
-    }
-    if depth == Depth::Full {
-        let outcome = simulate_tune(tune, &tune.example)?;
-        if !outcome.passed() {
-            let failed: Vec<&str> = outcome
-                .goals
-                .iter()
-                .filter(|g| !g.met)
-                .map(|g| g.summary.as_str())
-                .collect();
-            return Err(ItemError::new(
-                "example",
-                format!("the example does not meet the goals: {}", failed.join("; ")),
-            )
-            .with_hint("change the example (or the goals) so that at least one answer passes"));
         }
     }
     Ok(())
@@ -184,32 +217,15 @@ fn within(param: &Param, value: &ParamValue) -> bool {
     }
 }
 
-/// The YAML name of a metric.
-pub fn metric_name(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Failed => "failed",
-        Metric::Rejected => "rejected",
-        Metric::Succeeded => "succeeded",
-        Metric::OpenedAfter => "opened_after",
-        Metric::CallsDuringOutage => "calls_during_outage",
-        Metric::PeakLoad => "peak_load",
-        Metric::DrainTime => "drain_time",
-        Metric::GivenUp => "given_up",
-        Metric::Amplification => "amplification",
-        Metric::SuccessRate => "success_rate",
-        Metric::Calls => "calls",
-    }
-}
-
 /// Simulates `tune` with the learner's `choice` of parameters and judges every goal.
 pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, ItemError> {
-    let metrics = match (&tune.breaker, &tune.script) {
+    let measured = match (&tune.breaker, &tune.script) {
         (Some(breaker), Some(script)) => {
             let mut spec = breaker.clone();
             for (name, value) in choice {
                 set_breaker(&mut spec, name, value)?;
             }
-            breaker_metrics(&breaker_run(&spec, script)?)
+            Measured::Breaker(BreakerMeasures::of(&breaker_run(&spec, script)?))
         }
         _ => {
             let Some(spec) = &tune.outage else {
@@ -232,14 +248,14 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
             let (config, seed) = outage_config(&spec, &backoff, max_attempts)?;
             let run = outage::simulate(&config, seed)
                 .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
-            outage_metrics(&run)
+            Measured::Outage(run)
         }
     };
     let goals = tune
         .goals
         .iter()
         .map(|goal| {
-            let value = metrics.get(metric_name(goal.metric)).copied();
+            let value = measured.value(goal.metric);
             let bound_ok = |bound: Option<Quantity>, holds: fn(f64, f64) -> bool| {
                 bound.is_none_or(|b| value.is_some_and(|v| holds(v, b.as_f64())))
             };
@@ -268,84 +284,11 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
                 met,
                 summary: format!(
                     "{} = {shown}, goal: {}",
-                    metric_name(goal.metric),
+                    goal.metric.name(),
                     bounds.join(" and ")
                 ),
             }
         })
         .collect();
-    Ok(TuneOutcome { metrics, goals })
-}
-
-/// The engine config of an outage scenario: `patterns sim storm --scenario outage`'s
-/// defaults, the spec's values on top, the backoff's jitter as the strategy.
-pub fn outage_config(
-    spec: &OutageSpec,
-    backoff: &BackoffSpec,
-    max_attempts: Option<u32>,
-) -> Result<(OutageConfig, u64), ItemError> {
-    let backoff = backoff_config(backoff)?;
-    let mut config = OutageConfig::standard(Strategy::from_jitter(backoff.jitter));
-    config.backoff = backoff;
-    config.outage = spec.outage.get();
-    if let Some(clients) = spec.clients {
-        config.clients = clients;
-    }
-    if let Some(rate) = spec.rate {
-        config.rate = rate;
-    }
-    if let Some(duration) = spec.duration {
-        config.duration = duration.get();
-    }
-    if spec.capacity.is_some() {
-        config.capacity = spec.capacity;
-    }
-    if let Some(n) = max_attempts.or(spec.max_attempts) {
-        config.max_attempts = n;
-    }
-    if let Some(budget) = &spec.budget {
-        config.budget = Some(
-            RetryBudgetConfig::parse(budget)
-                .map_err(|e| ItemError::new("outage", format!("budget: {e}")))?,
-        );
-    }
-    if let Some(breaker) = &spec.breaker {
-        config.breaker = Some(breaker_config(breaker)?);
-    }
-    config
-        .validate()
-        .map_err(|e| ItemError::new("outage", format!("outage: {e}")))?;
-    Ok((config, spec.seed.unwrap_or(1)))
-}
-
-/// Every outcome of an outage run, by metric name (durations in milliseconds).
-pub(super) fn outage_metrics(run: &OutageRun) -> BTreeMap<&'static str, f64> {
-    let mut metrics = BTreeMap::new();
-    metrics.insert("calls", run.calls as f64);
-    metrics.insert("calls_during_outage", run.calls_during_outage as f64);
-    metrics.insert("peak_load", run.peak_calls_per_s as f64);
-    metrics.insert("given_up", run.given_up as f64);
-    metrics.insert("amplification", run.amplification());
-    metrics.insert("success_rate", run.success_ratio());
-    if let Some(drain) = run.time_to_drain {
-        metrics.insert("drain_time", drain.as_secs_f64() * 1000.0);
-    }
-    metrics
-}
-
-fn breaker_metrics(run: &script::Run) -> BTreeMap<&'static str, f64> {
-    let mut metrics = BTreeMap::new();
-    metrics.insert("failed", run.stats.failed as f64);
-    metrics.insert("rejected", run.stats.rejected as f64);
-    metrics.insert("succeeded", run.stats.succeeded as f64);
-    let opened = run
-        .steps
-        .iter()
-        .flat_map(|s| &s.transitions)
-        .find(|t| t.to == State::Open)
-        .map(|t| t.at.as_secs_f64() * 1000.0);
-    if let Some(at) = opened {
-        metrics.insert("opened_after", at);
-    }
-    metrics
+    Ok(TuneOutcome { measured, goals })
 }

@@ -149,9 +149,7 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
         Kind::Choice(choice) => check_choice(sink, id, choice),
         Kind::Numeric(numeric) => {
             check_numeric(sink, id, numeric);
-            // Computations may run outage simulations: only `patterns check` pays for them,
-            // loading for `list` or `learn` does not.
-            if numeric.compute.is_some() && params_ok && depth == Depth::Full {
+            if params_ok {
                 check_engine_backed(sink, exercise, kind, depth);
             }
         }
@@ -170,10 +168,11 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
                 );
             }
         }
-        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) if params_ok => {
-            check_engine_backed(sink, exercise, kind, depth);
+        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {
+            if params_ok {
+                check_engine_backed(sink, exercise, kind, depth);
+            }
         }
-        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {}
         Kind::Reflection(_) => {}
     }
 }
@@ -389,26 +388,31 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
     sink.errors == errors_before
 }
 
+/// Re-runs an engine-backed exercise: every combination of the parameters' extremes (or
+/// the exercise as written), each checked by its kind (see [`scenario::Scenario`]).
 pub(super) fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Kind, depth: Depth) {
     let id = exercise.id.as_str();
-    // Every combination of the parameters' extremes, or the exercise as written.
+    let full = depth == Depth::Full;
+    if !full && !scenario::engine_backed(kind).is_some_and(|spec| spec.checked_on_load()) {
+        return;
+    }
+    let report = |sink: &mut Sink, error: &scenario::ItemError, with: &str| {
+        let loc = sink.at(&[
+            Seg::Key("exercises"),
+            Seg::Id(id),
+            Seg::Key(kind.name()),
+            Seg::Key(error.field()),
+        ]);
+        sink.error(loc, format!("{error}{with}"), error.hint());
+    };
     // Called only when the parameters' ranges are valid, so an error here is new: a value
     // that does not fit its setting, or a computation that fails.
     let variants = match scenario::extreme_variants(exercise) {
         Ok(variants) => variants,
-        Err(error) => {
-            let loc = sink.at(&[
-                Seg::Key("exercises"),
-                Seg::Id(id),
-                Seg::Key(kind.name()),
-                Seg::Key(error.field()),
-            ]);
-            sink.error(loc, error.to_string(), error.hint());
-            return;
-        }
+        Err(error) => return report(sink, &error, ""),
     };
     for (index, (values, variant)) in variants.into_iter().enumerate() {
-        let Some(variant_kind) = variant.kind() else {
+        let Some(spec) = variant.kind().and_then(scenario::engine_backed) else {
             return;
         };
         let with = if values.is_empty() {
@@ -417,29 +421,8 @@ pub(super) fn check_engine_backed(sink: &mut Sink, exercise: &Exercise, kind: Ki
             let list: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
             format!(" (with {})", list.join(", "))
         };
-        let result = scenario::check_item(variant_kind, depth);
-        // A computed numeric's authored answer is the key at the parameters' first values.
-        let result = match (result, index, depth, kind, &variant.numeric) {
-            (Ok(()), 0, Depth::Full, Kind::Numeric(authored), Some(concrete)) => {
-                match concrete.compute.as_ref().map(scenario::computed) {
-                    Some(Ok(key)) if !scenario::agrees(authored, key) => {
-                        Err(scenario::ItemError::disagreement(authored.answer, key))
-                    }
-                    Some(Err(error)) => Err(error),
-                    _ => Ok(()),
-                }
-            }
-            (result, ..) => result,
-        };
-        if let Err(error) = result {
-            let loc = sink.at(&[
-                Seg::Key("exercises"),
-                Seg::Id(id),
-                Seg::Key(kind.name()),
-                Seg::Key(error.field()),
-            ]);
-            sink.error(loc, format!("{}{with}", error), error.hint());
-            return;
+        if let Err(error) = spec.check_variant(full, index == 0) {
+            return report(sink, &error, &with);
         }
     }
 }

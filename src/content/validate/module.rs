@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::super::diagnostic::{Diagnostic, did_you_mean};
-use super::super::load::{DocSource, ModuleInput, read_markdown};
 use super::super::model::{Bank, Kind, Lab, Module};
 use super::super::scenario;
+use super::super::source::{DocSource, ModuleInput, read_markdown};
 use super::is_valid_id;
 use super::sink::{Parsed, Seg, Sink, check_id, check_text, locate};
 

@@ -5,16 +5,14 @@
 //! Invariants: every client succeeds eventually (each round one write wins), so a run ends;
 //! events are ordered by (time, sequence), so ties replay the same way everywhere.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-use std::collections::binary_heap::PeekMut;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{Strategy, Waits, parallel_map};
+use super::{Strategy, Waits};
 use crate::engine::backoff::{BackoffConfig, Jitter};
+use crate::engine::multirun::{EventQueue, Family, run_many};
 use crate::engine::rng::Rng;
 
 /// One simulated configuration. The network delay of every message is
@@ -116,24 +114,26 @@ pub fn simulate_many(
     seed: u64,
     threads: NonZeroUsize,
 ) -> Vec<ContentionSummary> {
-    let waits: Vec<Waits> = configs
-        .iter()
-        .map(|config| Waits::new(config.strategy, &config.backoff))
-        .collect();
-    let tasks: Vec<(usize, u64)> = (0..configs.len())
-        .flat_map(|index| (0..u64::from(runs)).map(move |run| (index, seed.wrapping_add(run))))
-        .collect();
-    let results = parallel_map(
-        &tasks,
-        threads,
-        Simulator::default,
-        |sim, &(index, seed)| sim.run(&configs[index], &waits[index], seed),
-    );
-    configs
-        .iter()
-        .zip(results.chunks(runs.max(1) as usize))
-        .map(|(config, runs)| summarize(config, runs))
-        .collect()
+    run_many(configs, runs, seed, threads)
+}
+
+impl Family for ContentionConfig {
+    type Prepared = Waits;
+    type Scratch = Simulator;
+    type Run = ContentionRun;
+    type Summary = ContentionSummary;
+
+    fn prepare(&self) -> Waits {
+        Waits::new(self.strategy, &self.backoff)
+    }
+
+    fn run_once(&self, waits: &Waits, sim: &mut Simulator, seed: u64) -> ContentionRun {
+        sim.run(self, waits, seed)
+    }
+
+    fn summarize(&self, runs: &[ContentionRun]) -> ContentionSummary {
+        summarize(self, runs)
+    }
 }
 
 fn summarize(config: &ContentionConfig, runs: &[ContentionRun]) -> ContentionSummary {
@@ -162,27 +162,11 @@ enum Step {
     WriteAtServer,
 }
 
+/// A pending request: whose, and which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Event {
-    /// Nanoseconds since start.
-    time: u64,
-    seq: u64,
     client: u32,
     step: Step,
-}
-
-impl Ord for Event {
-    /// Reversed, so `BinaryHeap` (a max-heap) pops the earliest; `seq` breaks ties in the
-    /// order events were scheduled.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 /// Per-client state, kept apart from the heap so events stay small.
@@ -198,8 +182,8 @@ struct Client {
 
 /// Reusable buffers: one per thread, so runs allocate nothing once warmed up.
 #[derive(Debug, Default)]
-struct Simulator {
-    heap: BinaryHeap<Event>,
+pub struct Simulator {
+    queue: EventQueue<Event>,
     clients: Vec<Client>,
 }
 
@@ -231,26 +215,24 @@ impl Simulator {
                 ..Client::default()
             },
         );
-        self.heap.clear();
-        let mut seq = 0u64;
+        self.queue.clear();
         for client in 0..config.clients {
             let time = network(&mut rng);
-            self.heap.push(Event {
+            self.queue.push(
                 time,
-                seq,
-                client,
-                step: Step::ReadAtServer,
-            });
-            seq += 1;
+                Event {
+                    client,
+                    step: Step::ReadAtServer,
+                },
+            );
         }
 
         let mut version = 0u64;
         let (mut reads, mut writes, mut completion) = (0u64, 0u64, 0u64);
-        while let Some(mut top) = self.heap.peek_mut() {
-            let Event {
-                time, client, step, ..
-            } = *top;
-            let state = &mut self.clients[client as usize];
+        let clients = &mut self.clients;
+        // Replacing the earliest event sifts once instead of a pop and a push.
+        while self.queue.step(|time, Event { client, step }| {
+            let state = &mut clients[client as usize];
             let next = match step {
                 Step::ReadAtServer => {
                     reads += 1;
@@ -282,22 +264,8 @@ impl Simulator {
                     }
                 }
             };
-            match next {
-                // Replacing the top sifts once instead of a pop and a push.
-                Some((time, step)) => {
-                    *top = Event {
-                        time,
-                        seq,
-                        client,
-                        step,
-                    };
-                    seq += 1;
-                }
-                None => {
-                    PeekMut::pop(top);
-                }
-            }
-        }
+            next.map(|(time, step)| (time, Event { client, step }))
+        }) {}
         ContentionRun {
             writes,
             reads,
@@ -355,7 +323,7 @@ mod tests {
         let failed: u64 = sim.clients.iter().map(|c| u64::from(c.failures)).sum();
         assert_eq!(run.writes, 40 + failed);
         assert!(
-            sim.heap.is_empty(),
+            sim.queue.is_empty(),
             "every client left the queue by succeeding"
         );
     }

@@ -16,21 +16,28 @@
 //! Invariant: the run ends (new requests stop at `duration`, attempts are bounded), and it
 //! replays exactly for a seed: events are ordered by (time, sequence).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Strategy, Waits, parallel_map};
+use super::{Strategy, Waits};
 use crate::engine::backoff::BackoffConfig;
 use crate::engine::breaker::{BreakerConfig, CircuitBreaker, ConfigError, Outcome};
 use crate::engine::budget::{BudgetError, RetryBudget, RetryBudgetConfig};
 use crate::engine::duration::serde_text as duration_text;
+use crate::engine::multirun::{EventQueue, Family, run_many};
 use crate::engine::rng::Rng;
 
 const SECOND_NS: u64 = 1_000_000_000;
+
+/// The highest rate of new requests per client per second.
+pub const MAX_RATE: f64 = 1000.0;
+/// The most calls per request, the first included.
+pub const MAX_ATTEMPTS: u32 = 100;
+/// The most new requests one run may send (clients · rate · duration): bounds a run's work
+/// so neither `sim storm` nor `patterns check` can be made to run for hours.
+pub const MAX_REQUESTS: f64 = 10_000_000.0;
 
 /// One outage scenario. Plain data: a `tune` exercise states it in YAML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -80,17 +87,23 @@ impl OutageConfig {
         }
     }
 
-    /// Checks the values describe a scenario that can run: at least one client, a positive
-    /// rate, at least one attempt, a valid budget.
+    /// Checks the values describe a scenario that can run, within the limits every caller
+    /// shares (`sim storm` flags and content alike): at least one client, a rate above 0
+    /// and at most [`MAX_RATE`], 1 to [`MAX_ATTEMPTS`] attempts, at most [`MAX_REQUESTS`]
+    /// new requests, a valid budget and breaker.
     pub fn validate(&self) -> Result<(), OutageError> {
         if self.clients == 0 {
             return Err(OutageError::Clients);
         }
-        if !(self.rate.is_finite() && self.rate > 0.0 && self.rate <= 1e6) {
+        if !(self.rate.is_finite() && self.rate > 0.0 && self.rate <= MAX_RATE) {
             return Err(OutageError::Rate(self.rate));
         }
-        if self.max_attempts == 0 {
-            return Err(OutageError::MaxAttempts);
+        if !(1..=MAX_ATTEMPTS).contains(&self.max_attempts) {
+            return Err(OutageError::MaxAttempts(self.max_attempts));
+        }
+        let requests = self.requests();
+        if requests > MAX_REQUESTS {
+            return Err(OutageError::Requests(requests));
         }
         if let Some(budget) = &self.budget {
             budget.build()?;
@@ -99,6 +112,11 @@ impl OutageConfig {
             breaker.validate()?;
         }
         Ok(())
+    }
+
+    /// The new requests a run sends at most: clients · rate · duration.
+    pub fn requests(&self) -> f64 {
+        f64::from(self.clients) * self.rate * self.duration.as_secs_f64()
     }
 
     fn period_ns(&self) -> u64 {
@@ -111,10 +129,12 @@ impl OutageConfig {
 pub enum OutageError {
     #[error("clients must be at least 1")]
     Clients,
-    #[error("rate '{0}' must be a number of requests per second above 0 (at most 1000000)")]
+    #[error("rate '{0}' must be requests per second per client, above 0 and at most 1000")]
     Rate(f64),
-    #[error("max_attempts must be at least 1")]
-    MaxAttempts,
+    #[error("max_attempts '{0}' must be a whole number from 1 to 100")]
+    MaxAttempts(u32),
+    #[error("clients, rate and duration make {0:.0} requests; a run takes at most 10000000")]
+    Requests(f64),
     #[error(transparent)]
     Budget(#[from] BudgetError),
     #[error(transparent)]
@@ -204,24 +224,27 @@ pub fn simulate_many(
     for config in configs {
         config.validate()?;
     }
-    let waits: Vec<Waits> = configs
-        .iter()
-        .map(|config| Waits::new(config.strategy, &config.backoff))
-        .collect();
-    let tasks: Vec<(usize, u64)> = (0..configs.len())
-        .flat_map(|index| (0..u64::from(runs)).map(move |run| (index, seed.wrapping_add(run))))
-        .collect();
-    let results = parallel_map(
-        &tasks,
-        threads,
-        Simulator::default,
-        |sim, &(index, seed)| sim.run(&configs[index], &waits[index], seed),
-    );
-    Ok(configs
-        .iter()
-        .zip(results.chunks(runs.max(1) as usize))
-        .map(|(config, runs)| summarize(config, runs))
-        .collect())
+    Ok(run_many(configs, runs, seed, threads))
+}
+
+impl Family for OutageConfig {
+    type Prepared = Waits;
+    type Scratch = Simulator;
+    type Run = OutageRun;
+    type Summary = OutageSummary;
+
+    fn prepare(&self) -> Waits {
+        Waits::new(self.strategy, &self.backoff)
+    }
+
+    /// The config must be valid ([`OutageConfig::validate`]; [`simulate_many`] checks).
+    fn run_once(&self, waits: &Waits, sim: &mut Simulator, seed: u64) -> OutageRun {
+        sim.run(self, waits, seed)
+    }
+
+    fn summarize(&self, runs: &[OutageRun]) -> OutageSummary {
+        summarize(self, runs)
+    }
 }
 
 fn summarize(config: &OutageConfig, runs: &[OutageRun]) -> OutageSummary {
@@ -251,29 +274,14 @@ fn summarize(config: &OutageConfig, runs: &[OutageRun]) -> OutageSummary {
     }
 }
 
+/// A pending call: whose, which attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Event {
-    /// Nanoseconds since start.
-    time: u64,
-    seq: u64,
     client: u32,
     /// 1 for a new request, n + 1 for its n-th retry.
     attempt: u32,
     /// The request's previous backoff delay (µs), for decorrelated jitter.
     previous_us: u64,
-}
-
-impl Ord for Event {
-    /// Reversed: `BinaryHeap` pops the earliest; `seq` breaks ties in scheduling order.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 /// The capacity slots after recovery and what they saw.
@@ -361,8 +369,8 @@ impl Call {
 
 /// Reusable buffers, one per thread.
 #[derive(Debug, Default)]
-struct Simulator {
-    heap: BinaryHeap<Event>,
+pub struct Simulator {
+    queue: EventQueue<Event>,
     budgets: Vec<Option<RetryBudget>>,
     breakers: Vec<Option<CircuitBreaker>>,
 }
@@ -388,23 +396,22 @@ impl Simulator {
                 .as_ref()
                 .and_then(|b| CircuitBreaker::new(b.clone()).ok())
         }));
-        self.heap.clear();
-        let mut seq = 0u64;
-        let mut push = |heap: &mut BinaryHeap<Event>, time, client, attempt, previous_us| {
-            heap.push(Event {
+        self.queue.clear();
+        let push = |queue: &mut EventQueue<Event>, time, client, attempt, previous_us| {
+            queue.push(
                 time,
-                seq,
-                client,
-                attempt,
-                previous_us,
-            });
-            seq += 1;
+                Event {
+                    client,
+                    attempt,
+                    previous_us,
+                },
+            );
         };
         let initial_previous = waits.initial_previous();
         for client in 0..config.clients {
             let phase = (rng.next_f64() * period as f64) as u64;
             if phase < end {
-                push(&mut self.heap, phase, client, 1, initial_previous);
+                push(&mut self.queue, phase, client, 1, initial_previous);
             }
         }
 
@@ -419,13 +426,11 @@ impl Simulator {
             succeeded: 0,
         };
         let mut slots = Slots::default();
-        while let Some(event) = self.heap.pop() {
+        while let Some((time, event)) = self.queue.pop() {
             let Event {
-                time,
                 client,
                 attempt,
                 mut previous_us,
-                ..
             } = event;
             let now = Duration::from_nanos(time);
             let budget = &mut self.budgets[client as usize];
@@ -436,7 +441,7 @@ impl Simulator {
                 }
                 let next = time.saturating_add(period);
                 if next < end {
-                    push(&mut self.heap, next, client, 1, initial_previous);
+                    push(&mut self.queue, next, client, 1, initial_previous);
                 }
             }
 
@@ -468,7 +473,7 @@ impl Simulator {
             }
             let wait = waits.delay_us(attempt, &mut previous_us, &mut rng);
             let at = time.saturating_add(wait.saturating_mul(1_000));
-            push(&mut self.heap, at, client, attempt + 1, previous_us);
+            push(&mut self.queue, at, client, attempt + 1, previous_us);
         }
 
         run.peak_calls_per_s = slots.peak;
@@ -636,6 +641,36 @@ mod tests {
             ..OutageConfig::standard(Strategy::Full)
         };
         assert!(simulate(&bad_budget, 1).is_err());
+    }
+
+    #[test]
+    fn the_limits_are_the_command_lines_for_every_caller() {
+        let standard = OutageConfig::standard(Strategy::Full);
+        let fast = OutageConfig {
+            rate: 1001.0,
+            ..standard.clone()
+        };
+        assert_eq!(fast.validate(), Err(OutageError::Rate(1001.0)));
+        let stubborn = OutageConfig {
+            max_attempts: 101,
+            ..standard.clone()
+        };
+        assert_eq!(stubborn.validate(), Err(OutageError::MaxAttempts(101)));
+        // 10,000 clients at 10 requests/s for 2 minutes: 12 million requests.
+        let huge = OutageConfig {
+            clients: 10_000,
+            rate: 10.0,
+            duration: Duration::from_secs(120),
+            ..standard.clone()
+        };
+        assert_eq!(huge.validate(), Err(OutageError::Requests(12e6)));
+        let edge = OutageConfig {
+            rate: MAX_RATE,
+            max_attempts: MAX_ATTEMPTS,
+            clients: 1,
+            ..standard
+        };
+        assert_eq!(edge.validate(), Ok(()));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::text_input::TextInput;
 use crate::content::model::StateName;
-use crate::grade::{Item, Verdict, letter, range_text};
+use crate::grade::{EntryMode, Item, Verdict, letter, range_text};
 use crate::session::question::Question;
 use crate::ui::sanitize::strip_controls;
 use crate::ui::tui::theme::Theme;
@@ -60,22 +60,18 @@ impl AnswerEntry {
             KeyCode::Esc => return Some(EntryAction::Back),
             _ => {}
         }
-        let options = item.options().len();
-        if options > 0 {
-            return self.choice_key(key, item, options);
+        match item.entry() {
+            EntryMode::Options => self.choice_key(key, item, item.options().len()),
+            EntryMode::States { steps } => self.trace_key(key, steps),
+            EntryMode::Form { fields } => self.form_key(key, &fields),
+            EntryMode::Line => {
+                if key.code == KeyCode::Enter {
+                    return Some(EntryAction::Submit(self.input.text().to_owned()));
+                }
+                self.input.handle(key, !item.is_graded());
+                None
+            }
         }
-        if let Some(steps) = item.steps().filter(|_| item.kind_name() == "state_trace") {
-            return self.trace_key(key, steps);
-        }
-        if let Some(tune) = &item.exercise().tune {
-            let names: Vec<&String> = tune.parameters.keys().collect();
-            return self.form_key(key, &names);
-        }
-        if key.code == KeyCode::Enter {
-            return Some(EntryAction::Submit(self.input.text().to_owned()));
-        }
-        self.input.handle(key, !item.is_graded());
-        None
     }
 
     /// Inserts a paste into the field being edited, as text (never as keys): the answer
@@ -140,7 +136,7 @@ impl AnswerEntry {
         None
     }
 
-    fn form_key(&mut self, key: &KeyEvent, names: &[&String]) -> Option<EntryAction> {
+    fn form_key(&mut self, key: &KeyEvent, names: &[String]) -> Option<EntryAction> {
         if self.fields.len() != names.len() {
             self.fields = vec![TextInput::default(); names.len()];
             self.field = 0;
@@ -204,40 +200,36 @@ impl AnswerEntry {
 
     /// The footer hints for `item`'s entry.
     pub fn hints(item: &Item) -> &'static [(&'static str, &'static str)] {
-        if !item.options().is_empty() {
-            return &[
+        match item.entry() {
+            EntryMode::Options => &[
                 ("↑↓/a-d", "select"),
                 ("enter", "answer"),
                 ("tab", "hint"),
                 ("^n", "skip"),
                 ("q", "back"),
-            ];
-        }
-        if item.kind_name() == "tune" {
-            return &[
+            ],
+            EntryMode::Form { .. } => &[
                 ("↑↓", "field"),
                 ("enter", "simulate"),
                 ("tab", "hint"),
                 ("^n", "skip"),
                 ("esc", "back"),
-            ];
-        }
-        if item.kind_name() == "state_trace" {
-            return &[
+            ],
+            EntryMode::States { .. } => &[
                 ("c/o/h", "state"),
                 ("⌫", "undo"),
                 ("enter", "answer"),
                 ("tab", "hint"),
                 ("^n", "skip"),
                 ("q", "back"),
-            ];
+            ],
+            EntryMode::Line => &[
+                ("enter", "answer"),
+                ("tab", "hint"),
+                ("^n", "skip"),
+                ("esc", "back"),
+            ],
         }
-        &[
-            ("enter", "answer"),
-            ("tab", "hint"),
-            ("^n", "skip"),
-            ("esc", "back"),
-        ]
     }
 }
 
@@ -261,7 +253,8 @@ impl QuestionView<'_> {
         let theme = self.theme;
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let mut lines: Vec<Line<'static>> = vec![Line::from(clean(item.prompt())), Line::from("")];
-        if !item.options().is_empty() {
+        let entry = item.entry();
+        if entry == EntryMode::Options {
             for (i, option) in item.options().iter().enumerate() {
                 let cursor = if i == self.entry.selected { "›" } else { " " };
                 let tick = if self.entry.marked.contains(&i) {
@@ -279,8 +272,13 @@ impl QuestionView<'_> {
                     Span::styled(format!("{tick}{}) {}", letter(i), clean(option)), style),
                 ]));
             }
-        } else if let (Some(steps), Some(trace)) = (item.steps(), &item.exercise().state_trace) {
-            let tokens: Vec<&str> = trace.script.split_whitespace().collect();
+        } else if let EntryMode::States { steps } = entry {
+            let script = item
+                .exercise()
+                .state_trace
+                .as_ref()
+                .map(|t| t.script.as_str());
+            let tokens: Vec<&str> = script.unwrap_or_default().split_whitespace().collect();
             for i in 0..steps {
                 let state = self.entry.states.get(i).map_or("·", |s| s.as_str());
                 let marker = if i == self.entry.states.len() {
@@ -294,7 +292,7 @@ impl QuestionView<'_> {
                     tokens.get(i).copied().unwrap_or("")
                 )));
             }
-        } else if let Some(tune) = &item.exercise().tune {
+        } else if let (EntryMode::Form { .. }, Some(tune)) = (&entry, &item.exercise().tune) {
             lines.push(Line::styled(
                 "Choose the settings; the scenario is simulated with them:",
                 theme.dim,
