@@ -10,6 +10,10 @@
 
 mod algorithms;
 mod config;
+mod deployed;
+mod preset;
+#[cfg(test)]
+mod proptests;
 mod script;
 #[cfg(test)]
 mod tests;
@@ -18,6 +22,8 @@ pub use algorithms::{
     FixedWindow, Gcra, LeakyQueue, SlidingLog, SlidingWindowCounter, TokenBucket,
 };
 pub use config::{Algorithm, ConfigError, LimiterConfig, MAX_COUNT, MAX_RATE, MAX_WINDOW_MS};
+pub use deployed::{EnvoyTimer, GuavaBursty, RedisIncr, RedisRecipe, Resilience4j};
+pub use preset::{DEFAULT_ALGORITHM, Preset, Rate, Settings, SettingsError};
 pub use script::{
     Action, MAX_REQUESTS_PER_TOKEN, MAX_SCRIPT_REQUESTS, Script, ScriptError, Step, Token, run,
 };
@@ -79,6 +85,22 @@ pub enum LimiterState {
     Gcra { tat_ms: u64, tolerance_ms: u64 },
     /// Leaky bucket as a queue: requests waiting (not yet left), and when the queue is empty.
     Queue { queue_len: u32, drained_at_ms: u64 },
+    /// Guava SmoothBursty: stored permits in thousandths, and when the next ticket is free.
+    Guava {
+        stored_milli: u64,
+        next_free_ms: u64,
+    },
+    /// Resilience4j: the current cycle's start and its permits (negative: reserved ahead).
+    Cycle {
+        cycle_start_ms: u64,
+        permissions: i64,
+    },
+    /// Redis `INCR` + `EXPIRE`: the counter and when its key expires (absent: no key).
+    Counter {
+        count: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_at_ms: Option<u64>,
+    },
 }
 
 /// One rate limiter of any algorithm, with its state. Clone it to keep a snapshot (undo).
@@ -90,6 +112,10 @@ pub enum Limiter {
     TokenBucket(TokenBucket),
     Gcra(Gcra),
     LeakyQueue(LeakyQueue),
+    EnvoyTimer(EnvoyTimer),
+    Guava(GuavaBursty),
+    Resilience4j(Resilience4j),
+    RedisIncr(RedisIncr),
 }
 
 impl Limiter {
@@ -113,6 +139,43 @@ impl Limiter {
             LimiterConfig::LeakyQueue { rate, queue } => {
                 Self::LeakyQueue(LeakyQueue::new(rate, queue))
             }
+            LimiterConfig::NginxLimitReq {
+                rate,
+                burst,
+                delay,
+                nodelay,
+            } => {
+                let pass = if nodelay {
+                    u64::MAX
+                } else {
+                    u64::from(delay) * 1000
+                };
+                Self::LeakyQueue(LeakyQueue::with_pass(rate, burst, pass))
+            }
+            LimiterConfig::EnvoyTimer {
+                max_tokens,
+                tokens_per_fill,
+                fill_interval_ms,
+            } => Self::EnvoyTimer(EnvoyTimer::new(
+                max_tokens,
+                tokens_per_fill,
+                fill_interval_ms,
+            )),
+            LimiterConfig::Guava { rate } => Self::Guava(GuavaBursty::new(rate)),
+            LimiterConfig::Resilience4j {
+                limit_for_period,
+                limit_refresh_period_ns,
+                timeout_ms,
+            } => Self::Resilience4j(Resilience4j::new(
+                limit_for_period,
+                limit_refresh_period_ns,
+                timeout_ms,
+            )),
+            LimiterConfig::RedisIncr {
+                limit,
+                window_ms,
+                recipe,
+            } => Self::RedisIncr(RedisIncr::new(limit, window_ms, recipe)),
         })
     }
 
@@ -126,6 +189,10 @@ impl Limiter {
             Self::TokenBucket(limiter) => limiter.decide(now_ms),
             Self::Gcra(limiter) => limiter.decide(now_ms),
             Self::LeakyQueue(limiter) => limiter.decide(now_ms),
+            Self::EnvoyTimer(limiter) => limiter.decide(now_ms),
+            Self::Guava(limiter) => limiter.decide(now_ms),
+            Self::Resilience4j(limiter) => limiter.decide(now_ms),
+            Self::RedisIncr(limiter) => limiter.decide(now_ms),
         }
     }
 
@@ -138,14 +205,21 @@ impl Limiter {
             Self::TokenBucket(limiter) => limiter.state(now_ms),
             Self::Gcra(limiter) => limiter.state(now_ms),
             Self::LeakyQueue(limiter) => limiter.state(now_ms),
+            Self::EnvoyTimer(limiter) => limiter.state(now_ms),
+            Self::Guava(limiter) => limiter.state(now_ms),
+            Self::Resilience4j(limiter) => limiter.state(now_ms),
+            Self::RedisIncr(limiter) => limiter.state(now_ms),
         }
     }
 
     /// Whether admitted requests can be delayed (a step then reports `delays_ms`).
     pub fn delays(&self) -> bool {
         match self {
-            Self::LeakyQueue(_) => true,
+            Self::LeakyQueue(_) | Self::Resilience4j(_) => true,
             Self::FixedWindow(_)
+            | Self::EnvoyTimer(_)
+            | Self::Guava(_)
+            | Self::RedisIncr(_)
             | Self::SlidingLog(_)
             | Self::SlidingWindow(_)
             | Self::TokenBucket(_)

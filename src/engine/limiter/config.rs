@@ -4,6 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::deployed::RedisRecipe;
+
 /// The most requests a window may admit, and the largest burst or queue.
 pub const MAX_COUNT: u32 = 1_000_000;
 /// The fastest rate, in requests per second.
@@ -93,18 +95,53 @@ pub enum LimiterConfig {
     Gcra { rate: u32, burst: u32 },
     /// A FIFO of at most `queue` waiting requests, one leaving every 1/`rate`.
     LeakyQueue { rate: u32, queue: u32 },
+    /// nginx `limit_req`: the leaky queue with `queue = burst`, where the first `delay`
+    /// excess requests (all of them with `nodelay`) go ahead without waiting.
+    NginxLimitReq {
+        rate: u32,
+        burst: u32,
+        delay: u32,
+        nodelay: bool,
+    },
+    /// Envoy local rate limit through 1.30: `tokens_per_fill` added every
+    /// `fill_interval_ms` (at least 50 ms) up to `max_tokens`, starting full.
+    EnvoyTimer {
+        max_tokens: u32,
+        tokens_per_fill: u32,
+        fill_interval_ms: u64,
+    },
+    /// Guava `RateLimiter.create(rate)` asked with `tryAcquire()`.
+    Guava { rate: u32 },
+    /// Resilience4j `RateLimiter`: `limit_for_period` permits per refresh period, waiting up
+    /// to `timeout_ms` for a later cycle.
+    Resilience4j {
+        limit_for_period: u32,
+        limit_refresh_period_ns: u64,
+        timeout_ms: u64,
+    },
+    /// A Redis counter that expires `window_ms` after a client's first request.
+    RedisIncr {
+        limit: u32,
+        window_ms: u64,
+        recipe: RedisRecipe,
+    },
 }
 
 impl LimiterConfig {
-    /// Which of the six algorithms this is.
-    pub fn algorithm(&self) -> Algorithm {
+    /// The configuration's name, as its JSON `algorithm` field spells it.
+    pub fn name(&self) -> &'static str {
         match self {
-            Self::FixedWindow { .. } => Algorithm::FixedWindow,
-            Self::SlidingLog { .. } => Algorithm::SlidingLog,
-            Self::SlidingWindow { .. } => Algorithm::SlidingWindow,
-            Self::TokenBucket { .. } => Algorithm::TokenBucket,
-            Self::Gcra { .. } => Algorithm::Gcra,
-            Self::LeakyQueue { .. } => Algorithm::LeakyQueue,
+            Self::FixedWindow { .. } => Algorithm::FixedWindow.as_str(),
+            Self::SlidingLog { .. } => Algorithm::SlidingLog.as_str(),
+            Self::SlidingWindow { .. } => Algorithm::SlidingWindow.as_str(),
+            Self::TokenBucket { .. } => Algorithm::TokenBucket.as_str(),
+            Self::Gcra { .. } => Algorithm::Gcra.as_str(),
+            Self::LeakyQueue { .. } => Algorithm::LeakyQueue.as_str(),
+            Self::NginxLimitReq { .. } => "nginx-limit-req",
+            Self::EnvoyTimer { .. } => "envoy-timer",
+            Self::Guava { .. } => "guava",
+            Self::Resilience4j { .. } => "resilience4j",
+            Self::RedisIncr { .. } => "redis-incr",
         }
     }
 
@@ -124,6 +161,45 @@ impl LimiterConfig {
             Self::LeakyQueue { rate, queue } => {
                 check_rate(rate)?;
                 check_count("queue", queue, 0)
+            }
+            Self::NginxLimitReq {
+                rate, burst, delay, ..
+            } => {
+                check_rate(rate)?;
+                check_count("burst", burst, 0)?;
+                check_count("delay", delay, 0)
+            }
+            Self::EnvoyTimer {
+                max_tokens,
+                tokens_per_fill,
+                fill_interval_ms,
+            } => {
+                check_count("max_tokens", max_tokens, 1)?;
+                check_count("tokens_per_fill", tokens_per_fill, 1)?;
+                // Envoy refuses shorter: "local rate limit token bucket fill timer must be
+                // >= 50ms".
+                check("fill_interval_ms", fill_interval_ms, 50, MAX_WINDOW_MS)
+            }
+            Self::Guava { rate } => check_rate(rate),
+            Self::Resilience4j {
+                limit_for_period,
+                limit_refresh_period_ns,
+                timeout_ms,
+            } => {
+                check_count("limit_for_period", limit_for_period, 1)?;
+                check(
+                    "limit_refresh_period_ns",
+                    limit_refresh_period_ns,
+                    1,
+                    MAX_WINDOW_MS * 1_000_000,
+                )?;
+                check("timeout_ms", timeout_ms, 0, MAX_WINDOW_MS)
+            }
+            Self::RedisIncr {
+                limit, window_ms, ..
+            } => {
+                check_count("limit", limit, 1)?;
+                check_window(window_ms)
             }
         }
     }
