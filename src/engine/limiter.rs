@@ -25,7 +25,8 @@ pub use config::{Algorithm, ConfigError, LimiterConfig, MAX_COUNT, MAX_RATE, MAX
 pub use deployed::{EnvoyTimer, GuavaBursty, RedisIncr, RedisRecipe, Resilience4j};
 pub use preset::{DEFAULT_ALGORITHM, Preset, Rate, Settings, SettingsError};
 pub use script::{
-    Action, MAX_REQUESTS_PER_TOKEN, MAX_SCRIPT_REQUESTS, Script, ScriptError, Step, Token, run,
+    Action, MAX_REQUESTS_PER_TOKEN, MAX_SCRIPT_REQUESTS, Script, ScriptError, Step, Token,
+    format_ms, run,
 };
 
 /// What a limiter does with one request.
@@ -101,6 +102,91 @@ pub enum LimiterState {
         #[serde(skip_serializing_if = "Option::is_none")]
         expires_at_ms: Option<u64>,
     },
+}
+
+impl LimiterState {
+    /// Every variable as (name, value), absent ones empty, thousandths as decimals: table
+    /// cells, CSV columns, a stepper's readout.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let opt = |value: Option<u64>| value.map_or_else(String::new, |v| v.to_string());
+        match *self {
+            LimiterState::Window {
+                window_start_ms,
+                count,
+            } => vec![
+                ("window_start_ms", window_start_ms.to_string()),
+                ("count", count.to_string()),
+            ],
+            LimiterState::Log { count, oldest_ms } => {
+                vec![("count", count.to_string()), ("oldest_ms", opt(oldest_ms))]
+            }
+            LimiterState::Weighted {
+                window_start_ms,
+                previous,
+                current,
+                estimate_milli,
+            } => vec![
+                ("window_start_ms", window_start_ms.to_string()),
+                ("previous", previous.to_string()),
+                ("current", current.to_string()),
+                ("estimate", format_milli(estimate_milli)),
+            ],
+            LimiterState::Tokens {
+                tokens_milli,
+                capacity_milli,
+            } => vec![
+                ("tokens", format_milli(tokens_milli)),
+                ("capacity", format_milli(capacity_milli)),
+            ],
+            LimiterState::Gcra {
+                tat_ms,
+                tolerance_ms,
+            } => vec![
+                ("tat_ms", tat_ms.to_string()),
+                ("tolerance_ms", tolerance_ms.to_string()),
+            ],
+            LimiterState::Queue {
+                queue_len,
+                drained_at_ms,
+            } => vec![
+                ("queue_len", queue_len.to_string()),
+                ("drained_at_ms", drained_at_ms.to_string()),
+            ],
+            LimiterState::Guava {
+                stored_milli,
+                next_free_ms,
+            } => vec![
+                ("stored", format_milli(stored_milli)),
+                ("next_free_ms", next_free_ms.to_string()),
+            ],
+            LimiterState::Cycle {
+                cycle_start_ms,
+                permissions,
+            } => vec![
+                ("cycle_start_ms", cycle_start_ms.to_string()),
+                ("permissions", permissions.to_string()),
+            ],
+            LimiterState::Counter {
+                count,
+                expires_at_ms,
+            } => vec![
+                ("count", count.to_string()),
+                ("expires_at_ms", opt(expires_at_ms)),
+            ],
+        }
+    }
+}
+
+/// Thousandths as an exact decimal: `4500` → `4.5`, `333` → `0.333`, `2000` → `2`.
+pub fn format_milli(value: u64) -> String {
+    let (whole, frac) = (value / 1000, value % 1000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:03}")
+            .trim_end_matches('0')
+            .to_owned()
+    }
 }
 
 /// One rate limiter of any algorithm, with its state. Clone it to keep a snapshot (undo).

@@ -243,3 +243,70 @@ fn check(name: &'static str, value: u64, min: u64, max: u64) -> Result<(), Confi
     }
     Ok(())
 }
+
+impl fmt::Display for LimiterConfig {
+    /// "token-bucket · rate 10/s, burst 5": the configuration in the flags' terms.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = *self;
+        let ms = |ms: u64| super::format_ms(ms);
+        let detail = match config {
+            LimiterConfig::FixedWindow { limit, window_ms }
+            | LimiterConfig::SlidingLog { limit, window_ms }
+            | LimiterConfig::SlidingWindow { limit, window_ms } => {
+                format!("limit {limit} per {}", ms(window_ms))
+            }
+            LimiterConfig::TokenBucket { rate, burst } | LimiterConfig::Gcra { rate, burst } => {
+                format!("rate {rate}/s, burst {burst}")
+            }
+            LimiterConfig::LeakyQueue { rate, queue } => format!("rate {rate}/s, queue {queue}"),
+            LimiterConfig::NginxLimitReq {
+                rate,
+                burst,
+                delay,
+                nodelay,
+            } => {
+                let mode = if nodelay {
+                    "nodelay".to_owned()
+                } else {
+                    format!("delay={delay}")
+                };
+                format!("rate={rate}r/s burst={burst} {mode}")
+            }
+            LimiterConfig::EnvoyTimer {
+                max_tokens,
+                tokens_per_fill,
+                fill_interval_ms,
+            } => format!(
+                "max_tokens {max_tokens}, {tokens_per_fill} tokens every {}",
+                ms(fill_interval_ms)
+            ),
+            LimiterConfig::Guava { rate } => format!("RateLimiter.create({rate}), tryAcquire()"),
+            LimiterConfig::Resilience4j {
+                limit_for_period,
+                limit_refresh_period_ns,
+                timeout_ms,
+            } => format!(
+                "limitForPeriod {limit_for_period}, limitRefreshPeriod {}, timeoutDuration {}",
+                crate::engine::duration::format_duration(std::time::Duration::from_nanos(
+                    limit_refresh_period_ns
+                )),
+                ms(timeout_ms)
+            ),
+            LimiterConfig::RedisIncr {
+                limit,
+                window_ms,
+                recipe,
+            } => {
+                let recipe = match recipe {
+                    RedisRecipe::IncrThenCheck => "INCR, then check",
+                    RedisRecipe::GetThenIncr => "GET, check, then INCR",
+                };
+                format!(
+                    "limit {limit} per {} from the first request; {recipe}",
+                    ms(window_ms)
+                )
+            }
+        };
+        write!(f, "{} · {detail}", config.name())
+    }
+}
