@@ -182,8 +182,9 @@ impl LimiterStepper {
         }
     }
 
-    /// Recent requests on a time axis ending now: `A` admitted, `R` rejected, `*` both in
-    /// one column, then the axis with its span.
+    /// Recent requests on a time axis of 20 time steps that ends now (or starts at 0):
+    /// `A` admitted, `R` rejected, `*` both in one column, `|` a window boundary; beneath,
+    /// the axis with its ends and now.
     fn render_timeline(&self, area: Rect, buf: &mut Buffer) {
         if area.height < 2 || area.width < 10 {
             return;
@@ -192,10 +193,10 @@ impl LimiterStepper {
         let span = (self.lab.time_step_ms() * 20).max(width);
         let now = self.lab.clock_ms();
         let since = now.saturating_sub(span);
+        let column_of = |at: u64| usize::try_from((at - since) * width / span).unwrap_or(0);
         let mut columns = vec![(false, false); usize::try_from(width).unwrap_or(0) + 1];
         for (at, admitted) in self.lab.arrivals_since(since) {
-            let column = usize::try_from((at - since) * width / span).unwrap_or(0);
-            if let Some(cell) = columns.get_mut(column) {
+            if let Some(cell) = columns.get_mut(column_of(at)) {
                 if admitted {
                     cell.0 = true;
                 } else {
@@ -203,27 +204,43 @@ impl LimiterStepper {
                 }
             }
         }
+        let boundaries: Vec<usize> = match window_ms(self.lab.config()) {
+            Some(window) => (since.div_ceil(window)..=(since + span) / window)
+                .map(|k| column_of(k * window))
+                .collect(),
+            None => Vec::new(),
+        };
         let spans: Vec<Span> = columns
             .iter()
-            .map(|&cell| match cell {
+            .enumerate()
+            .map(|(column, &cell)| match cell {
                 (true, false) => Span::styled("A", self.admitted_style()),
                 (false, true) => Span::styled("R", self.rejected_style()),
                 (true, true) => Span::styled("*", self.rejected_style()),
+                (false, false) if boundaries.contains(&column) => Span::styled("|", self.theme.dim),
                 (false, false) => Span::styled("·", self.theme.dim),
             })
             .collect();
         buf.set_string(area.x, area.y, "requests", self.theme.strong);
         buf.set_line(area.x, area.y + 1, &Line::from(spans), area.width);
         if area.height >= 3 {
-            let left = format_ms(since);
-            let right = format!("now {}", format_ms(now));
-            let axis = format!(
-                "{left}{}{right}",
-                " ".repeat(
-                    usize::from(area.width)
-                        .saturating_sub(left.chars().count() + right.chars().count())
-                )
+            let mut axis: Vec<char> = vec![' '; usize::from(area.width)];
+            let mut put = |column: usize, text: &str| {
+                for (offset, c) in text.chars().enumerate() {
+                    if let Some(cell) = axis.get_mut(column + offset) {
+                        *cell = c;
+                    }
+                }
+            };
+            let right = format_ms(since + span);
+            put(0, &format_ms(since));
+            put(
+                usize::from(area.width).saturating_sub(right.chars().count()),
+                &right,
             );
+            let now_column = column_of(now).min(usize::from(area.width).saturating_sub(5));
+            put(now_column, "^now");
+            let axis: String = axis.into_iter().collect();
             buf.set_stringn(
                 area.x,
                 area.y + 2,
@@ -547,6 +564,26 @@ fn state_rows(config: LimiterConfig, state: LimiterState, now_ms: u64) -> Vec<St
                 expires_at_ms.map_or("no key".to_owned(), format_ms),
             ),
         ],
+    }
+}
+
+/// The window a limiter counts in, for boundaries on the timeline.
+fn window_ms(config: LimiterConfig) -> Option<u64> {
+    match config {
+        LimiterConfig::FixedWindow { window_ms, .. }
+        | LimiterConfig::SlidingWindow { window_ms, .. } => Some(window_ms),
+        LimiterConfig::Resilience4j {
+            limit_refresh_period_ns,
+            ..
+        } => Some(limit_refresh_period_ns / 1_000_000).filter(|&ms| ms > 0),
+        LimiterConfig::SlidingLog { .. }
+        | LimiterConfig::RedisIncr { .. }
+        | LimiterConfig::TokenBucket { .. }
+        | LimiterConfig::Gcra { .. }
+        | LimiterConfig::LeakyQueue { .. }
+        | LimiterConfig::NginxLimitReq { .. }
+        | LimiterConfig::EnvoyTimer { .. }
+        | LimiterConfig::Guava { .. } => None,
     }
 }
 
