@@ -38,12 +38,11 @@ impl FixedWindow {
     #[inline]
     fn at(&self, now_ms: u64) -> (u64, u32) {
         let now = now_ms.max(self.window_start_ms);
-        let start = now - now % self.window_ms;
-        if start == self.window_start_ms {
-            (start, self.count)
-        } else {
-            (start, 0)
+        // Most requests fall in the current window: no division for them.
+        if now - self.window_start_ms < self.window_ms {
+            return (self.window_start_ms, self.count);
         }
+        (now - now % self.window_ms, 0)
     }
 
     #[inline]
@@ -142,10 +141,11 @@ impl SlidingWindowCounter {
     #[inline]
     fn at(&self, now_ms: u64) -> (u64, u64, u32, u32) {
         let now = now_ms.max(self.window_start_ms);
+        if now - self.window_start_ms < self.window_ms {
+            return (now, self.window_start_ms, self.previous, self.current);
+        }
         let start = now - now % self.window_ms;
-        if start == self.window_start_ms {
-            (now, start, self.previous, self.current)
-        } else if start == self.window_start_ms + self.window_ms {
+        if start == self.window_start_ms + self.window_ms {
             (now, start, self.current, 0)
         } else {
             (now, start, 0, 0)
