@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::engine::backoff::BackoffConfig;
 use crate::engine::breaker::BreakerConfig;
 use crate::engine::budget::RetryBudgetConfig;
+use crate::engine::limiter::LimiterConfig;
 
 /// A whole simulation: arrivals at `services[0]`, the services, the seed and the bucket of
 /// the time series.
@@ -124,6 +125,8 @@ pub enum Wrapper {
     Retry(RetryConfig),
     Breaker(BreakerConfig),
     Bulkhead(BulkheadConfig),
+    /// A rate limiter (§3.4) shared by the call site; a leaky queue delays calls.
+    Limiter(LimiterConfig),
     /// Per-try timeout.
     Timeout(Duration),
 }
@@ -171,6 +174,7 @@ impl Wrapper {
             Wrapper::Retry(_) => WrapperKind::Retry,
             Wrapper::Breaker(_) => WrapperKind::Breaker,
             Wrapper::Bulkhead(_) => WrapperKind::Bulkhead,
+            Wrapper::Limiter(_) => WrapperKind::Limiter,
             Wrapper::Timeout(_) => WrapperKind::Timeout,
         }
     }
@@ -342,6 +346,9 @@ impl CallConfig {
                     if bulkhead.max_concurrent == 0 {
                         return Err("bulkhead max_concurrent must be at least 1".into());
                     }
+                }
+                Wrapper::Limiter(limiter) => {
+                    limiter.validate().map_err(|e| format!("limiter: {e}"))?;
                 }
                 Wrapper::Timeout(timeout) => {
                     if timeout.is_zero() {

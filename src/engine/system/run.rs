@@ -86,6 +86,12 @@ enum Event {
         layer: u8,
         era: u32,
     },
+    /// A limiter's delay is over: go on inwards.
+    Resume {
+        call: Ref,
+        layer: u8,
+        era: u32,
+    },
     /// A bulkhead slot was released: admit waiters.
     Wake {
         service: u16,
@@ -225,6 +231,7 @@ impl<'a> Sim<'a> {
                 self.wait_expired(call, usize::from(layer), era);
             }
             Event::RetryAt { call, layer, era } => self.retry_at(call, usize::from(layer), era),
+            Event::Resume { call, layer, era } => self.resume(call, usize::from(layer), era),
             Event::Wake { service, call } => self.wake(usize::from(service), usize::from(call)),
         }
     }

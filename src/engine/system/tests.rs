@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::engine::backoff::{BackoffConfig, Jitter};
+use crate::engine::limiter::LimiterConfig;
 use crate::engine::preset::Preset;
 
 fn ms(n: u64) -> Duration {
@@ -306,6 +307,38 @@ fn bulkhead_waiters_get_a_slot_or_are_rejected_after_max_wait() {
 }
 
 #[test]
+fn a_limiter_admits_its_rate_and_a_leaky_queue_delays() {
+    let mut front = service("front", 1_000, Queue::None, Dist::Fixed(ms(0)));
+    let bucket = LimiterConfig::TokenBucket {
+        rate: 100,
+        burst: 10,
+    };
+    front.calls = vec![call(1, vec![Wrapper::Limiter(bucket)])];
+    let back = service("back", 1_000, Queue::None, Dist::Fixed(ms(1)));
+    let mut config = system(200.0, 2, vec![front, back]);
+    config.arrivals.pattern = ArrivalPattern::Constant;
+    let run = simulate(&config).unwrap();
+    let admitted = run.service("back").unwrap().arrived;
+    // 10 from the full bucket, then 100 per second for 2 s (one refill lands at t = 2 s).
+    assert!((209..=211).contains(&admitted), "{admitted}");
+    assert_eq!(run.requests.rejected(Reason::Limiter), 400 - admitted);
+
+    let queue = LimiterConfig::LeakyQueue {
+        rate: 100,
+        queue: 1_000,
+    };
+    config.services[0].calls = vec![call(1, vec![Wrapper::Limiter(queue)])];
+    let run = simulate(&config).unwrap();
+    assert_eq!(
+        run.requests.completed, 400,
+        "a long enough queue admits every call"
+    );
+    let p99 = run.service("front").unwrap().p99_ms.unwrap();
+    assert!(p99 > 1_500.0, "the last calls waited about 2 s: {p99}");
+    assert_accounted(&run);
+}
+
+#[test]
 fn bad_configs_are_refused_with_the_service_named() {
     let mut config = mmc(1, 0.5, 1);
     config.services[0].calls = vec![call(0, vec![])];
@@ -345,14 +378,27 @@ fn any_wrappers() -> impl Strategy<Value = Vec<Wrapper>> {
             max_wait: ms(w),
         })
     });
+    let limiter = prop_oneof![
+        (1u32..50, 1u32..5).prop_map(|(rate, burst)| LimiterConfig::Gcra { rate, burst }),
+        (1u32..50, 0u32..5).prop_map(|(rate, queue)| LimiterConfig::LeakyQueue { rate, queue }),
+    ]
+    .prop_map(Wrapper::Limiter);
     (
         prop::option::of(deadline),
         prop::option::of(retry),
         prop::option::of(breaker),
         prop::option::of(bulkhead),
+        prop::option::of(limiter),
         prop::option::of(timeout),
+        any::<bool>(),
     )
-        .prop_map(|(a, b, c, d, e)| [a, b, c, d, e].into_iter().flatten().collect())
+        .prop_map(|(a, b, c, d, e, f, reverse)| {
+            let mut layers: Vec<Wrapper> = [a, b, c, d, e, f].into_iter().flatten().collect();
+            if reverse {
+                layers.reverse();
+            }
+            layers
+        })
 }
 
 fn any_dist() -> impl Strategy<Value = Dist> {

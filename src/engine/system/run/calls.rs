@@ -16,6 +16,7 @@ use super::slab::Ref;
 use super::{Direct, Event, Job, Phase, Sim, micros};
 use crate::engine::breaker::{self, CircuitBreaker, Permit};
 use crate::engine::budget::RetryBudget;
+use crate::engine::limiter::{Decision, Limiter};
 
 /// At most one layer of each kind.
 const LAYERS: usize = 6;
@@ -25,6 +26,7 @@ const LAYERS: usize = 6;
 pub(super) struct Site {
     breaker: Option<CircuitBreaker>,
     budget: Option<RetryBudget>,
+    limiter: Option<Limiter>,
     in_use: u32,
     waiters: VecDeque<(Ref, u8, u32)>,
 }
@@ -34,6 +36,7 @@ impl Site {
         let mut site = Site {
             breaker: None,
             budget: None,
+            limiter: None,
             in_use: 0,
             waiters: VecDeque::new(),
         };
@@ -53,6 +56,10 @@ impl Site {
                                 .map_err(|e| ("retry budget".to_owned(), e.to_string()))?,
                         );
                     }
+                }
+                Wrapper::Limiter(l) => {
+                    site.limiter =
+                        Some(Limiter::new(*l).map_err(|e| ("limiter".to_owned(), e.to_string()))?);
                 }
                 Wrapper::Deadline { .. } | Wrapper::Bulkhead(_) | Wrapper::Timeout(_) => {}
             }
@@ -238,6 +245,24 @@ impl<'a> Sim<'a> {
                         return self.origin(call, layer, Outcome::Rejected(Reason::Bulkhead));
                     }
                 }
+                Wrapper::Limiter(_) => {
+                    let Some(limiter) = &mut self.sites[service][index].limiter else {
+                        return;
+                    };
+                    match limiter.decide(now / 1000) {
+                        Decision::Rejected => {
+                            return self.origin(call, layer, Outcome::Rejected(Reason::Limiter));
+                        }
+                        Decision::Admitted { delay_ms } if delay_ms > 0 => {
+                            c.depth = layer + 1;
+                            let at = now.saturating_add(delay_ms.saturating_mul(1000));
+                            let layer = layer_u8(layer);
+                            self.schedule(at, Event::Resume { call, layer, era });
+                            return;
+                        }
+                        Decision::Admitted { .. } => {}
+                    }
+                }
                 Wrapper::Timeout(timeout) => {
                     let at = now.saturating_add(micros(timeout));
                     self.schedule(
@@ -324,7 +349,7 @@ impl<'a> Sim<'a> {
             c.depth = layer;
             let wrapper = &self.config.services[service].calls[index].wrappers[layer];
             match wrapper {
-                Wrapper::Deadline { .. } | Wrapper::Timeout(_) => {}
+                Wrapper::Deadline { .. } | Wrapper::Limiter(_) | Wrapper::Timeout(_) => {}
                 Wrapper::Retry(retry) => {
                     let site = &mut self.sites[service][index];
                     let mut allowed = outcome != Outcome::Completed
@@ -482,7 +507,10 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Wrapper::Bulkhead(_) => release = c.slot == Slot::Held,
-                Wrapper::Deadline { .. } | Wrapper::Retry(_) | Wrapper::Timeout(_) => {}
+                Wrapper::Deadline { .. }
+                | Wrapper::Retry(_)
+                | Wrapper::Limiter(_)
+                | Wrapper::Timeout(_) => {}
             }
         }
         if c.slot == Slot::Waiting || release {
@@ -520,5 +548,16 @@ impl<'a> Sim<'a> {
             return;
         }
         self.enter(call, layer);
+    }
+
+    /// A limiter's delay is over.
+    pub(super) fn resume(&mut self, call: Ref, layer: usize, era: u32) {
+        let Some(c) = self.calls.get(call) else {
+            return;
+        };
+        if c.eras[layer] != era || c.depth != layer + 1 || c.child.is_some() {
+            return;
+        }
+        self.enter(call, layer + 1);
     }
 }
