@@ -6,6 +6,7 @@ mod csv;
 pub mod stepper;
 pub mod storm;
 pub mod svg;
+pub mod system;
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -84,5 +85,6 @@ pub fn run(command: SimCommand, global: &Global) -> Outcome {
         SimCommand::Breaker(args) => breaker::run(args, global),
         SimCommand::Backoff(args) => backoff::run(args, global),
         SimCommand::Storm(args) => storm::run(args, global),
+        SimCommand::System(args) => system::run(args, global),
     }
 }
