@@ -34,7 +34,11 @@ fn small_json_has_the_documented_shape() {
     }
     assert!(series["rejected"]["timeout"].is_array());
     let back = &out["totals"][1];
-    assert_eq!(back["failed"], 20 * 2, "a second of failures, each call tried twice");
+    assert_eq!(
+        back["failed"],
+        20 * 2,
+        "a second of failures, each call tried twice"
+    );
     insta::assert_json_snapshot!(out);
 }
 
@@ -50,7 +54,11 @@ fn svg_has_one_series_per_service_and_is_well_formed() {
     let path_text = path.to_str().unwrap();
     stdout(&["--scenario", "cascade", "--svg", path_text]);
     let svg = std::fs::read_to_string(&path).unwrap();
-    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{}", &svg[..40]);
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..40]
+    );
     for name in ["web", "checkout", "payment"] {
         assert!(svg.contains(&format!("data-series=\"{name}\"")), "{name}");
     }
@@ -73,17 +81,43 @@ fn the_cascade_fills_checkout_then_web() {
 
 #[test]
 fn flags_override_rate_duration_and_seed() {
-    let out = json(&["--scenario", "mmc", "--rate", "100", "--duration", "10s", "--seed", "9"]);
+    let out = json(&[
+        "--scenario",
+        "mmc",
+        "--rate",
+        "100",
+        "--duration",
+        "10s",
+        "--seed",
+        "9",
+    ]);
     assert_eq!(out["seed"], 9);
     let total = out["requests"]["total"].as_u64().unwrap();
     assert!((850..1150).contains(&total), "{total}");
-    assert_eq!(out, json(&["--scenario", "mmc", "--rate", "100", "--duration", "10s", "--seed", "9"]));
+    assert_eq!(
+        out,
+        json(&[
+            "--scenario",
+            "mmc",
+            "--rate",
+            "100",
+            "--duration",
+            "10s",
+            "--seed",
+            "9"
+        ])
+    );
 }
 
 #[test]
 fn a_bad_file_gets_a_located_message_and_exit_2() {
     cargo_bin_cmd!("patterns")
-        .args(["sim", "system", "--scenario", "tests/fixtures/system/bad-to.yaml"])
+        .args([
+            "sim",
+            "system",
+            "--scenario",
+            "tests/fixtures/system/bad-to.yaml",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
