@@ -14,6 +14,8 @@ use crate::commands::{Outcome, UsageError, print};
 use crate::content::system::{self, Scenario};
 use crate::engine::duration::{format_duration, parse_duration};
 use crate::engine::system::{Counts, Reason, ServiceMetrics, SystemRun, simulate};
+use crate::ui::tui::Theme;
+use crate::ui::tui::screens::system_chart::SystemChart;
 
 pub fn run(args: SimSystemArgs, global: &Global) -> Outcome {
     let scenario = scenario(&args)?;
@@ -30,7 +32,10 @@ pub fn run(args: SimSystemArgs, global: &Global) -> Outcome {
     } else if args.csv {
         to_csv(&run)
     } else {
-        let _ = super::charts_wanted(global, false);
+        if super::charts_wanted(global, false) {
+            let mut chart = SystemChart::new(&scenario.name, &run, Theme::from_env());
+            super::show(&mut chart)?;
+        }
         table(&scenario, &run)
     };
     print(&text)?;

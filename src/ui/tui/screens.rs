@@ -10,3 +10,4 @@ pub mod progress;
 pub mod review;
 pub mod stepper;
 pub mod storm_chart;
+pub mod system_chart;
