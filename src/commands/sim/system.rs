@@ -244,7 +244,11 @@ fn optional_ms(value: Option<f64>) -> String {
 
 fn table(scenario: &Scenario, run: &SystemRun) -> String {
     let r = &run.requests;
-    let mut out = format!("{}: {}\n", scenario.name, scenario.description);
+    let mut out = if scenario.description.is_empty() {
+        format!("{}\n", scenario.name)
+    } else {
+        format!("{}: {}\n", scenario.name, scenario.description)
+    };
     out.push_str(&format!(
         "requests {}: completed {}, failed {}, rejected {}{}, unfinished {}\n\n",
         r.total(),

@@ -155,7 +155,7 @@ impl<'a> Sim<'a> {
             let config = self.call_config(c);
             let wrappers = config.wrappers.len();
             let attempt_layer = Self::attempt_layer(config);
-            let wrapper = config.wrappers.get(layer).cloned();
+            let wrapper = config.wrappers.get(layer);
             let caller_deadline = self.jobs.get(c.job).and_then(|j| j.deadline);
             let (service, index) = (c.service, c.index);
             let Some(c) = self.calls.get_mut(call) else {
@@ -264,7 +264,7 @@ impl<'a> Sim<'a> {
                     }
                 }
                 Wrapper::Timeout(timeout) => {
-                    let at = now.saturating_add(micros(timeout));
+                    let at = now.saturating_add(micros(*timeout));
                     self.schedule(
                         at,
                         Event::Timer {
