@@ -19,7 +19,7 @@ pub fn erlang_c(workers: u32, offered_load: f64) -> Option<f64> {
 /// The mean time an arrival waits before a worker takes it in an M/M/c queue, in seconds:
 /// C(c, a) / (cμ − λ). `None` when unstable.
 pub fn mmc_mean_wait(workers: u32, arrival_rate: f64, service_rate: f64) -> Option<f64> {
-    if !(service_rate > 0.0) {
+    if service_rate.is_nan() || service_rate <= 0.0 {
         return None;
     }
     let wait = erlang_c(workers, arrival_rate / service_rate)?;
