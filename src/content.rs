@@ -21,6 +21,7 @@ pub mod scaffold;
 pub mod scenario;
 pub mod schema;
 pub mod source;
+pub mod system;
 pub mod validate;
 pub mod values;
 pub mod yaml;

@@ -31,6 +31,7 @@ const TARGETS: &[(&str, Check)] = &[
         text(data, fuzzing::answer_assignments)
     }),
     ("grade", fuzzing::grade),
+    ("loader_system", fuzzing::loader_system),
 ];
 
 fn text(data: &[u8], check: fn(&str)) {
@@ -88,6 +89,7 @@ replay_tests!(
     answer_choices,
     answer_assignments,
     grade,
+    loader_system,
 );
 
 #[test]
@@ -95,7 +97,7 @@ fn every_target_has_a_fuzz_binary() {
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml"))
             .expect("fuzz/Cargo.toml");
-    assert_eq!(TARGETS.len(), 11, "a target without a corpus test");
+    assert_eq!(TARGETS.len(), 12, "a target without a corpus test");
     for (target, _) in TARGETS {
         assert!(
             manifest.contains(&format!("name = \"{target}\"")),
@@ -338,5 +340,20 @@ fn every_screen_draws_at_the_smallest_and_the_usual_sizes() {
     }
     for (width, height) in [(40, 12), (60, 20), (80, 24), (100, 30), (120, 40)] {
         fuzzing::screens_at_size(width, height);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn mutated_system_scenarios_hold(
+        which in 0usize..patterns::content::system::BUILT_IN.len(),
+        cut in 0usize..4_000,
+        len in 0usize..40,
+        insert in YAML_BITS,
+    ) {
+        let text = patterns::content::system::BUILT_IN[which].1;
+        fuzzing::loader_system(splice(text, cut % text.len(), len, &insert).as_bytes());
     }
 }

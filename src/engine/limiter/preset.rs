@@ -20,7 +20,7 @@ impl Rate {
     /// Whole requests per second, if the rate is one.
     pub fn per_second(self) -> Option<u32> {
         let per_ms = u64::try_from(self.per.as_millis()).ok()?;
-        if per_ms == 0 || self.per.subsec_nanos() % 1_000_000 != 0 {
+        if per_ms == 0 || !self.per.subsec_nanos().is_multiple_of(1_000_000) {
             return None;
         }
         let scaled = u64::from(self.count) * 1000;
@@ -359,7 +359,7 @@ impl Settings {
 }
 
 fn whole_ms(setting: &'static str, duration: Duration) -> Result<u64, SettingsError> {
-    if duration.subsec_nanos() % 1_000_000 != 0 {
+    if !duration.subsec_nanos().is_multiple_of(1_000_000) {
         return Err(SettingsError::Value {
             setting,
             value: crate::engine::duration::format_duration(duration),

@@ -55,7 +55,7 @@ impl fmt::Display for Action {
 
 /// `1500` → `1500ms`, `2000` → `2s`: whole seconds in seconds, the rest in milliseconds.
 pub fn format_ms(ms: u64) -> String {
-    if ms != 0 && ms % 1000 == 0 {
+    if ms != 0 && ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")

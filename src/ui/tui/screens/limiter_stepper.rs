@@ -619,7 +619,7 @@ impl App for LimiterStepper {
     fn message(&self, event: &Event) -> Option<LimiterInput> {
         match event {
             Event::Key(key) => self.input_for(key),
-            Event::Resize { .. } | Event::Tick => None,
+            Event::Resize { .. } | Event::Tick | Event::Paste(_) => None,
         }
     }
 
