@@ -72,7 +72,7 @@ pub struct Exchange {
 pub struct StepPlan {
     /// The step as a script token: `F`, `S`, `+60001ms`, `#3,u=0.5`.
     pub label: String,
-    /// The clock when the step starts (0 for patterns without a clock).
+    /// The clock when the step ends (0 for patterns without a clock).
     pub at_ms: u64,
     pub exchanges: Vec<Exchange>,
     /// The engine's reason for its answers, for people.

@@ -211,7 +211,6 @@ fn plan(case: &BreakerCase) -> Plan {
     let mut now = Duration::ZERO;
     let mut steps = Vec::with_capacity(case.steps.len());
     for step in &case.steps {
-        let at_ms = ms(now);
         let before = breaker.transition_count();
         let mut exchanges = Vec::with_capacity(3);
         let mut reason;
@@ -267,7 +266,7 @@ fn plan(case: &BreakerCase) -> Plan {
         });
         steps.push(StepPlan {
             label: label(step),
-            at_ms,
+            at_ms: ms(now),
             exchanges,
             reason,
         });

@@ -40,6 +40,8 @@ pub struct Report {
     pub fault: Option<FaultReport>,
     /// The last lines the program wrote to stderr (it may log there freely).
     pub stderr: Vec<String>,
+    /// Whether a pass was recorded in the learner's progress.
+    pub recorded: bool,
 }
 
 /// A minimal disagreeing case.
@@ -123,6 +125,7 @@ pub fn build<S: Scenario>(
         counterexample,
         fault,
         stderr,
+        recorded: false,
     }
 }
 
@@ -229,7 +232,10 @@ pub fn render(report: &Report, pattern: Pattern) -> String {
                 seconds(report.elapsed_ms)
             );
         }
-        (_, Some(example), _) => render_counterexample(&mut out, &title, example),
+        (_, Some(example), _) => {
+            let clocked = pattern == Pattern::CircuitBreaker;
+            render_counterexample(&mut out, &title, example, clocked);
+        }
         (_, _, Some(fault)) => {
             let _ = writeln!(out, "✗ {title}: {}.", fault.message);
             match fault.case {
@@ -277,7 +283,7 @@ pub fn render(report: &Report, pattern: Pattern) -> String {
     out
 }
 
-fn render_counterexample(out: &mut String, title: &str, example: &Counterexample) {
+fn render_counterexample(out: &mut String, title: &str, example: &Counterexample, clocked: bool) {
     let _ = writeln!(out, "✗ {title}: your program disagrees with the engine.\n");
     let _ = writeln!(
         out,
@@ -285,7 +291,11 @@ fn render_counterexample(out: &mut String, title: &str, example: &Counterexample
         example.case, example.source, example.original_steps, example.steps
     );
     let _ = writeln!(out, "  config  {}", example.config_text);
-    let _ = writeln!(out, "          {}", example.config);
+    let _ = writeln!(
+        out,
+        "          {}",
+        super::protocol::encode(&example.config)
+    );
     let _ = writeln!(out, "  script  {}\n", example.script);
     let token_width = example
         .rows
@@ -301,10 +311,20 @@ fn render_counterexample(out: &mut String, title: &str, example: &Counterexample
         .max()
         .unwrap_or(0)
         .max(6);
+    let at = |text: String| {
+        if clocked {
+            format!("{text:>8}  ")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "  {:>5}  {:<token_width$}  {:>8}  {:<engine_width$}  yours",
-        "step", "token", "at_ms", "engine"
+        "  {:>5}  {:<token_width$}  {}{:<engine_width$}  yours",
+        "step",
+        "token",
+        at("at_ms".to_owned()),
+        "engine"
     );
     for row in &example.rows {
         let marker = if row.step == example.parted_at {
@@ -314,14 +334,21 @@ fn render_counterexample(out: &mut String, title: &str, example: &Counterexample
         };
         let _ = writeln!(
             out,
-            "{marker} {:>5}  {:<token_width$}  {:>8}  {:<engine_width$}  {}",
-            row.step, row.token, row.at_ms, row.engine, row.yours
+            "{marker} {:>5}  {:<token_width$}  {}{:<engine_width$}  {}",
+            row.step,
+            row.token,
+            at(row.at_ms.to_string()),
+            row.engine,
+            row.yours
         );
     }
     let _ = writeln!(
         out,
         "\nThey part at step {}: to {} the engine answers '{}', yours '{}'.",
-        example.parted_at, example.request, example.engine, example.yours
+        example.parted_at,
+        super::protocol::encode(&example.request),
+        example.engine,
+        example.yours
     );
     let _ = writeln!(out, "Engine's reason: {}", example.reason);
 }
