@@ -250,7 +250,18 @@ impl Learner for Child {
                 Ok(Line::Closed) | Err(RecvTimeoutError::Disconnected) => {
                     return Err(self.exited());
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    // Its stdout may stay open in something it started: ask the process.
+                    if let Ok(Some(status)) = self.process.try_wait() {
+                        if let Ok(Line::Text(line)) = self.lines.try_recv() {
+                            return Ok(line);
+                        }
+                        self.closed = true;
+                        return Err(Misbehaviour::Exited {
+                            status: Some(describe(status)),
+                        });
+                    }
+                }
             }
         }
     }
