@@ -47,7 +47,7 @@ pub enum Command {
     New(NewArgs),
     /// Print the JSON Schema (draft-07) for module and exercise files.
     Schema,
-    /// Run the engine: circuit breaker, backoff schedule, retry storm.
+    /// Run the engine: circuit breaker, backoff schedule, retry storm, rate limiter.
     #[command(subcommand)]
     Sim(SimCommand),
     /// Check your own implementation of a pattern, in any language, against the engine.
@@ -179,6 +179,8 @@ pub enum SimCommand {
     Backoff(SimBackoffArgs),
     /// Many clients retrying against one contended or failing server.
     Storm(SimStormArgs),
+    /// A rate limiter's decision for every request of an arrival script.
+    Limiter(SimLimiterArgs),
 }
 
 /// Breaker configuration flags; each overrides the preset's value.
@@ -376,6 +378,46 @@ pub struct SimStormArgs {
     /// the chart opens on it.
     #[arg(long, conflicts_with = "sweep")]
     pub load: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimLimiterArgs {
+    /// fixed-window, sliding-log, sliding-window, token-bucket (the default), gcra or
+    /// leaky-queue.
+    #[arg(long, value_name = "NAME", conflicts_with = "preset")]
+    pub algorithm: Option<String>,
+    /// A limiter as a library ships it: nginx, nginx-nodelay, envoy, envoy-timer, guava,
+    /// resilience4j, redis-incr, redis-get-incr. Flags given alongside override its values.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Window algorithms: requests admitted per window (default 5).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Window algorithms: the window's length (default 1s).
+    #[arg(long, value_name = "DUR")]
+    pub window: Option<String>,
+    /// Token bucket, GCRA, leaky queue: requests per second, e.g. '10/s' (default 5/s).
+    #[arg(long, value_name = "R/s")]
+    pub rate: Option<String>,
+    /// Token bucket and GCRA: the burst, in requests (default 5).
+    #[arg(long, value_name = "B")]
+    pub burst: Option<u32>,
+    /// Leaky queue: requests that may wait (default 5).
+    #[arg(long, value_name = "Q")]
+    pub queue: Option<u32>,
+    /// Resilience4j: how long a caller may wait for a later cycle (default 5s).
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Whitespace-separated steps: 'N' (N requests now), 'N/DUR' (N requests spread over
+    /// DUR), '+DUR' (the clock advances). Example: '10 +1s 5/500ms'.
+    #[arg(long, value_name = "SCRIPT", allow_hyphen_values = true)]
+    pub script: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV instead of a table: one row per step.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 const ABOUT: &str = "\

@@ -1,4 +1,5 @@
-//! The resilience engine: circuit breaker, backoff, retry budgets and the storm simulator.
+//! The resilience engine: circuit breaker, backoff, retry budgets, rate limiters and the storm
+//! simulator.
 //!
 //! Pure and deterministic: no I/O, no terminal, no content types. Time is passed in (`now`
 //! as a [`Duration`](std::time::Duration) since the start of a simulation, or read from tokio
@@ -11,6 +12,7 @@ pub mod breaker;
 pub mod budget;
 pub mod clock;
 pub mod duration;
+pub mod limiter;
 pub mod preset;
 pub mod rng;
 pub mod script;

@@ -418,3 +418,87 @@ pub fn answer_assignments(text: &str) {
         Err(error) => assert!(!error.0.is_empty()),
     }
 }
+
+/// Parses a limiter script (`10 +1s 5/500ms`, DESIGN §1.4); an error names a token that is
+/// really in the text; what parses prints to text with the same actions, each canonical
+/// token means the same, the totals stay in bounds, and a small script runs on every
+/// algorithm twice identically with one decision per request.
+pub fn limiter_script(text: &str) {
+    use crate::engine::limiter::{self, LimiterConfig};
+    let script = match limiter::Script::parse(text) {
+        Ok(script) => script,
+        Err(error) => {
+            assert!(!error.to_string().is_empty());
+            if let Some((offset, len)) = error.span() {
+                let token = text
+                    .get(offset..offset + len)
+                    .expect("the span is in the text");
+                assert!(!token.is_empty() && !token.contains(char::is_whitespace));
+            }
+            return;
+        }
+    };
+    let actions = |script: &limiter::Script| -> Vec<limiter::Action> {
+        script.tokens().iter().map(|token| token.action).collect()
+    };
+    let printed = limiter::Script::parse(&script.to_string()).expect("printed text parses");
+    assert_eq!(actions(&printed), actions(&script));
+    let json = serde_json::to_string(&script).expect("a script serializes as its text");
+    let back: limiter::Script = serde_json::from_str(&json).expect("its text parses back");
+    assert_eq!(actions(&back), actions(&script));
+    let (mut requests, mut clock) = (0u64, 0u64);
+    for token in script.tokens() {
+        assert_eq!(
+            text.get(token.offset..token.offset + token.text.len()),
+            Some(token.text.as_str())
+        );
+        let canonical = limiter::Script::parse(&token.action.to_string()).expect("canonical");
+        assert_eq!(actions(&canonical), [token.action]);
+        if let limiter::Action::Requests { count, .. } = token.action {
+            requests += u64::from(count);
+        }
+        clock += token.action.duration_ms();
+    }
+    assert!(requests <= limiter::MAX_SCRIPT_REQUESTS && clock <= limiter::MAX_WINDOW_MS);
+    if requests > MAX_RUN_CALLS {
+        return;
+    }
+    let configs = [
+        LimiterConfig::FixedWindow {
+            limit: 3,
+            window_ms: 1000,
+        },
+        LimiterConfig::SlidingLog {
+            limit: 3,
+            window_ms: 1000,
+        },
+        LimiterConfig::SlidingWindow {
+            limit: 3,
+            window_ms: 1000,
+        },
+        LimiterConfig::TokenBucket { rate: 7, burst: 3 },
+        LimiterConfig::Gcra { rate: 7, burst: 3 },
+        LimiterConfig::LeakyQueue { rate: 7, queue: 3 },
+    ];
+    for config in configs {
+        let steps = limiter::run(config, &script).expect("a valid config");
+        assert_eq!(
+            limiter::run(config, &script).as_ref(),
+            Ok(&steps),
+            "same script, same run"
+        );
+        assert_eq!(steps.len(), script.tokens().len());
+        for (step, token) in steps.iter().zip(script.tokens()) {
+            let count = match token.action {
+                limiter::Action::Requests { count, .. } => count,
+                limiter::Action::Advance(_) => 0,
+            };
+            assert_eq!(step.admitted + step.rejected, count);
+            assert_eq!(step.decisions.len(), count as usize);
+            if let Some(delays) = &step.delays_ms {
+                assert_eq!(delays.len(), step.admitted as usize);
+            }
+        }
+        assert!(steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+    }
+}

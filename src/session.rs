@@ -5,6 +5,7 @@
 pub mod exam;
 pub mod lab;
 pub mod learn;
+pub mod limiter_lab;
 pub mod question;
 pub mod record;
 pub mod review;

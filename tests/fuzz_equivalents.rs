@@ -19,6 +19,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("loader_module", fuzzing::loader_module),
     ("loader_exercises", fuzzing::loader_bank),
     ("script", |data| text(data, fuzzing::script)),
+    ("limiter_script", |data| text(data, fuzzing::limiter_script)),
     ("duration", fuzzing::duration),
     ("answer_state", |data| text(data, fuzzing::answer_state)),
     ("answer_duration", |data| {
@@ -79,6 +80,7 @@ replay_tests!(
     loader_module,
     loader_exercises,
     script,
+    limiter_script,
     duration,
     answer_state,
     answer_duration,
@@ -93,7 +95,7 @@ fn every_target_has_a_fuzz_binary() {
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml"))
             .expect("fuzz/Cargo.toml");
-    assert_eq!(TARGETS.len(), 10, "a target without a corpus test");
+    assert_eq!(TARGETS.len(), 11, "a target without a corpus test");
     for (target, _) in TARGETS {
         assert!(
             manifest.contains(&format!("name = \"{target}\"")),
@@ -135,6 +137,16 @@ fn script_token() -> impl Strategy<Value = String> {
         duration_text().prop_map(|d| format!("+{d}")),
         "[FS]",
         "[0-9+@FS.a-z]{1,6}",
+    ]
+}
+
+/// One limiter script token, valid or nearly so.
+fn limiter_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u32..200_000).prop_map(|n| n.to_string()),
+        (0u32..200_000, duration_text()).prop_map(|(n, d)| format!("{n}/{d}")),
+        duration_text().prop_map(|d| format!("+{d}")),
+        "[0-9+/.a-z]{1,6}",
     ]
 }
 
@@ -234,6 +246,16 @@ proptest! {
     ) {
         fuzzing::script(&tokens.join(&spaces));
         fuzzing::script(&noise);
+    }
+
+    #[test]
+    fn limiter_scripts_hold(
+        tokens in prop::collection::vec(limiter_token(), 0..12),
+        spaces in "[ \t\n]{1,2}",
+        noise in "\\PC{0,30}",
+    ) {
+        fuzzing::limiter_script(&tokens.join(&spaces));
+        fuzzing::limiter_script(&noise);
     }
 
     #[test]

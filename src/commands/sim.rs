@@ -3,6 +3,8 @@
 pub mod backoff;
 pub mod breaker;
 mod csv;
+pub mod limiter;
+pub mod limiter_stepper;
 pub mod stepper;
 pub mod storm;
 pub mod svg;
@@ -84,5 +86,6 @@ pub fn run(command: SimCommand, global: &Global) -> Outcome {
         SimCommand::Breaker(args) => breaker::run(args, global),
         SimCommand::Backoff(args) => backoff::run(args, global),
         SimCommand::Storm(args) => storm::run(args, global),
+        SimCommand::Limiter(args) => limiter::run(args, global),
     }
 }

@@ -5,6 +5,7 @@ pub mod backoff_chart;
 pub mod chrome;
 pub mod exam;
 pub mod learn;
+pub mod limiter_stepper;
 pub mod modules;
 pub mod progress;
 pub mod review;
