@@ -124,7 +124,7 @@ pub enum ProgressAction {
 
 #[derive(Debug, Args)]
 pub struct ImplementArgs {
-    /// The pattern: circuit-breaker or retry-backoff.
+    /// The pattern: circuit-breaker, retry-backoff or rate-limiter.
     #[arg(value_name = "PATTERN")]
     pub pattern: String,
     /// Run the check: the command that starts your program, through the shell, in '--dir'.
@@ -137,7 +137,8 @@ pub struct ImplementArgs {
     pub starter: Option<Vec<String>>,
     /// The semantics to implement. circuit-breaker: seed (default), pybreaker, gobreaker,
     /// resilience4j, polly. retry-backoff: the jitter, full (default), none, equal,
-    /// decorrelated, proportional.
+    /// decorrelated, proportional. rate-limiter: the algorithm, token-bucket (default),
+    /// fixed-window, sliding-log, sliding-window, gcra, leaky-queue.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// Random cases to run after the course's own.
@@ -477,5 +478,11 @@ retry-backoff:
   c = min(cap_ms, base_ms * multiplier^(attempt-1)) in floating point; the delay is the
   floor of: none c; full c*u; equal c/2 + (c/2)*u; proportional c*(0.5 + 0.5*u);
   decorrelated base_ms + (3*previous_ms - base_ms)*u, then at most cap_ms.
+
+rate-limiter:
+  {\"op\":\"request\",\"now_ms\":0}                -> {\"allow\": true|false}
+  config: algorithm and its numbers, as 'patterns sim limiter --json' prints them:
+  fixed-window|sliding-log|sliding-window (limit, window_ms), token-bucket|gcra (rate,
+  burst), leaky-queue (rate, queue); rates in whole requests per second (DESIGN 3.4).
 
 'patterns implement PATTERN --starter LANG DIR' writes a skeleton with this loop done.";

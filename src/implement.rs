@@ -9,6 +9,7 @@
 
 pub mod backoff;
 pub mod breaker;
+pub mod limiter;
 pub mod protocol;
 pub mod report;
 pub mod shrink;
@@ -25,17 +26,19 @@ pub use protocol::{Answer, Expect, Misbehaviour, PROTOCOL_VERSION};
 pub enum Pattern {
     CircuitBreaker,
     RetryBackoff,
+    RateLimiter,
 }
 
 impl Pattern {
     /// Every pattern, in the order help texts list them.
-    pub const ALL: [Self; 2] = [Self::CircuitBreaker, Self::RetryBackoff];
+    pub const ALL: [Self; 3] = [Self::CircuitBreaker, Self::RetryBackoff, Self::RateLimiter];
 
     /// The name on the command line and in `hello`.
     pub fn name(self) -> &'static str {
         match self {
             Self::CircuitBreaker => "circuit-breaker",
             Self::RetryBackoff => "retry-backoff",
+            Self::RateLimiter => "rate-limiter",
         }
     }
 
@@ -49,6 +52,14 @@ impl Pattern {
         match self {
             Self::CircuitBreaker => &["seed", "pybreaker", "gobreaker", "resilience4j", "polly"],
             Self::RetryBackoff => &["full", "none", "equal", "decorrelated", "proportional"],
+            Self::RateLimiter => &[
+                "token-bucket",
+                "fixed-window",
+                "sliding-log",
+                "sliding-window",
+                "gcra",
+                "leaky-queue",
+            ],
         }
     }
 }

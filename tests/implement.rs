@@ -116,6 +116,29 @@ fn the_backoff_reference_passes_every_jitter() {
     }
 }
 
+#[test]
+fn the_limiter_reference_passes_every_algorithm() {
+    let dir = temp();
+    let run = format!("python3 '{}'", fixture("limiter.py").display());
+    for algorithm in [
+        "token-bucket",
+        "fixed-window",
+        "sliding-log",
+        "sliding-window",
+        "gcra",
+        "leaky-queue",
+    ] {
+        let (code, report) = json_check(
+            dir.path(),
+            "rate-limiter",
+            &run,
+            &["--preset", algorithm, "--seed", "13", "--cases", "200"],
+        );
+        assert_eq!(code, 0, "{algorithm}: {report:#}");
+        assert_eq!(report["result"], "agree");
+    }
+}
+
 /// A mutant's report: exit 1, a disagreement, the minimal case at most 4 steps.
 fn assert_caught(pattern: &str, program: &Path, extra: &[&str]) -> Value {
     let dir = program.parent().expect("a folder");
@@ -198,6 +221,19 @@ fn a_trial_at_the_timeout_is_caught_at_the_boundary() {
         .as_u64()
         .expect("timeout");
     assert!(script.contains(&format!("+{timeout}ms")), "{script}");
+}
+
+#[test]
+fn token_refill_rounding_is_caught() {
+    let dir = temp();
+    let program = mutant(
+        dir.path(),
+        "limiter.py",
+        "refill = (now - self.last) * self.c[\"rate\"]",
+        "refill = round((now - self.last) * self.c[\"rate\"] / UNIT) * UNIT",
+    );
+    let example = assert_caught("rate-limiter", &program, &[]);
+    assert_eq!(example["config"]["algorithm"], "token-bucket");
 }
 
 #[test]
@@ -305,7 +341,7 @@ fn every_starter_runs_and_fails_until_written() {
         ("javascript", "node"),
         ("rust", "rustc"),
     ] {
-        for pattern in ["circuit-breaker", "retry-backoff"] {
+        for pattern in ["circuit-breaker", "retry-backoff", "rate-limiter"] {
             let folder = dir.path().join(format!("{language}-{pattern}"));
             let written = patterns(dir.path())
                 .args(["implement", pattern, "--starter", language])
@@ -487,11 +523,19 @@ fn a_reply_of_the_wrong_shape_says_which_was_asked() {
 
 #[test]
 fn an_extra_line_is_named() {
-    misbehaves(
+    // The log line arrives either before the next request (a line nobody asked for) or as
+    // the reply to it (not JSON); both messages say where logs belong and show the line.
+    let stdout = misbehaves(
         "for line in sys.stdin:\n    reply({'ok': True})\n    print('debug: got', line.strip(), flush=True)\n",
         &[],
-        "a line nobody asked for",
+        "",
     );
+    assert!(
+        stdout.contains("a line nobody asked for") || stdout.contains("not a JSON object"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("debug: got"), "{stdout}");
+    assert!(stdout.contains("stderr"), "{stdout}");
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::commands::{Outcome, UsageError, print};
 use crate::engine::duration::parse_duration;
 use crate::implement::report::{self, Report, Setup};
 use crate::implement::starter::{self, Language};
-use crate::implement::{Pattern, Scenario, backoff, breaker, check};
+use crate::implement::{Pattern, Scenario, backoff, breaker, check, limiter};
 use crate::progress::{ImplementationPass, Store};
 use child::Child;
 
@@ -96,6 +96,16 @@ pub fn run(args: &ImplementArgs, global: &Global) -> Outcome {
             let course = backoff::course_cases(&library, jitter);
             let random = backoff::random_cases(jitter, seed, args.cases);
             run.check(course, random)
+        }
+        Pattern::RateLimiter => {
+            let Some(algorithm) = limiter::algorithm(&run.preset) else {
+                return Err(UsageError::new(format!("unknown algorithm '{}'", run.preset)).into());
+            };
+            // The course has no limiter traces yet: random cases only.
+            run.check(
+                Vec::new(),
+                limiter::random_cases(algorithm, seed, args.cases),
+            )
         }
     }
 }

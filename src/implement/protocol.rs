@@ -165,7 +165,7 @@ impl fmt::Display for Misbehaviour {
             Self::NotJson { error } => {
                 write!(
                     f,
-                    "your program replied with a line that is not a JSON object ({error})"
+                    "your program replied with a line that is not a JSON object ({error}); replies are one JSON object per line, logs go to stderr"
                 )
             }
             Self::Shape { wanted } => write!(

@@ -144,7 +144,9 @@ fn answers(list: &[Answer]) -> String {
         .filter(|a| **a != Answer::Ok)
         .map(ToString::to_string)
         .collect();
-    if shown.is_empty() {
+    if list.is_empty() {
+        "—".to_owned()
+    } else if shown.is_empty() {
         "ok".to_owned()
     } else {
         shown.join(" · ")
@@ -233,7 +235,7 @@ pub fn render(report: &Report, pattern: Pattern) -> String {
             );
         }
         (_, Some(example), _) => {
-            let clocked = pattern == Pattern::CircuitBreaker;
+            let clocked = pattern != Pattern::RetryBackoff;
             render_counterexample(&mut out, &title, example, clocked);
         }
         (_, _, Some(fault)) => {

@@ -45,6 +45,8 @@ pub fn run_command(pattern: Pattern, language: Language) -> &'static str {
         (Pattern::RetryBackoff, Language::Python) => "python3 backoff.py",
         (Pattern::CircuitBreaker, Language::Javascript) => "node breaker.js",
         (Pattern::RetryBackoff, Language::Javascript) => "node backoff.js",
+        (Pattern::RateLimiter, Language::Python) => "python3 limiter.py",
+        (Pattern::RateLimiter, Language::Javascript) => "node limiter.js",
         (_, Language::Rust) => "rustc -O --edition 2021 -o pattern main.rs && ./pattern",
     }
 }
@@ -88,6 +90,22 @@ pub fn files(pattern: Pattern, language: Language) -> Vec<StarterFile> {
             source("main.rs", include_str!("starters/retry_backoff.rs")),
             source("json.rs", include_str!("starters/json.rs")),
         ],
+        (Pattern::RateLimiter, Language::Python) => {
+            vec![source(
+                "limiter.py",
+                include_str!("starters/rate_limiter.py"),
+            )]
+        }
+        (Pattern::RateLimiter, Language::Javascript) => {
+            vec![source(
+                "limiter.js",
+                include_str!("starters/rate_limiter.js"),
+            )]
+        }
+        (Pattern::RateLimiter, Language::Rust) => vec![
+            source("main.rs", include_str!("starters/rate_limiter.rs")),
+            source("json.rs", include_str!("starters/json.rs")),
+        ],
     };
     files.push(StarterFile {
         path: "README.md",
@@ -101,6 +119,7 @@ fn readme(pattern: Pattern, language: Language) -> String {
     let rules = match pattern {
         Pattern::CircuitBreaker => BREAKER_RULES,
         Pattern::RetryBackoff => BACKOFF_RULES,
+        Pattern::RateLimiter => LIMITER_RULES,
     };
     format!(
         "# {pattern} in {language}\n\n\
@@ -164,6 +183,25 @@ base_ms · multiplier^(attempt − 1)) computed in floating point (milliseconds)
 uniform draw sent with the request, the delay is floor of: `none` c; `full` c·u; `equal`
 c/2 + (c/2)·u; `proportional` c·(0.5 + 0.5·u); `decorrelated` base_ms + (3·previous_ms −
 base_ms)·u, then at most cap_ms. Compute in that order so the answer is exact.
+";
+
+const LIMITER_RULES: &str = "\
+## rate-limiter
+
+- `{\"op\": \"request\", \"now_ms\": 0}`: is the request admitted? `{\"allow\": true}` or
+  `{\"allow\": false}`. Only admitted requests count.
+
+`config` fields: `algorithm` and its numbers (rates in whole requests per second, windows in
+ms): `fixed-window` `limit`, `window_ms` (windows [kW, (k+1)W) from t = 0; admit while the
+window's count < limit); `sliding-log` `limit`, `window_ms` (admit when fewer than limit
+admitted requests lie in (t − W, t]); `sliding-window` `limit`, `window_ms` (with e = t − the
+current window's start, admit when prev · (W − e) / W + curr < limit); `token-bucket` `rate`,
+`burst` (starts full with burst tokens, refills continuously at rate/s up to burst; a
+request takes one whole token); `gcra` `rate`, `burst` (T = 1/rate, τ = (burst − 1)·T, TAT
+from 0: admit when t ≥ TAT − τ, then TAT = max(TAT, t) + T); `leaky-queue` `rate`, `queue`
+(a FIFO of at most queue waiting requests, one leaving every 1/rate; admit when the wait
+would be at most queue · 1/rate). Decide exactly: count in thousandths of a token or in
+t · rate, never in floating point.
 ";
 
 #[cfg(test)]
