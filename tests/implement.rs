@@ -661,6 +661,10 @@ fn usage_errors_exit_2() {
             vec!["implement", "circuit-breaker", "--starter", "cobol", "x"],
             "unknown language 'cobol'",
         ),
+        (
+            vec!["implement", "rate-limiter", "--run", "x", "--cases", "0"],
+            "no case to run",
+        ),
     ] {
         let output = patterns(dir.path()).args(&args).output().expect("runs");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -684,4 +688,25 @@ fn five_hundred_cases_against_python_stay_fast() {
     // shared machine gets room, but not enough to hide a per-case restart.
     let elapsed = report["elapsed_ms"].as_u64().expect("elapsed");
     assert!(elapsed < 15_000, "{elapsed} ms");
+}
+
+#[test]
+fn the_help_documents_the_protocol() {
+    let dir = temp();
+    let output = patterns(dir.path())
+        .args(["implement", "--help"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "The protocol (version 1)",
+        r#"{"op":"hello","protocol":1,"pattern":"circuit-breaker"}"#,
+        r#"{"op":"call","now_ms":0}"#,
+        r#"{"op":"delay","attempt":3,"previous_ms":1000,"u":0.25}"#,
+        r#"{"op":"request","now_ms":0}"#,
+        "Exit codes: 0 every case agrees",
+    ] {
+        assert!(help.contains(needle), "'{needle}' missing from:\n{help}");
+    }
 }

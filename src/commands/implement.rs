@@ -153,6 +153,13 @@ impl Run<'_> {
         };
         let mut cases = course;
         cases.extend(random);
+        if cases.is_empty() {
+            return Err(UsageError::new(format!(
+                "no case to run: {} has no course cases, and --cases is 0; give --cases 1 or more",
+                self.pattern
+            ))
+            .into());
+        }
         let stop = Arc::new(AtomicBool::new(false));
         register_stop(&stop)?;
         let start = started();
