@@ -502,7 +502,7 @@ fn state_rows(config: LimiterConfig, state: LimiterState, now_ms: u64) -> Vec<St
                 row(
                     "TAT",
                     Picture::Marks(vec![(at(earliest), '^'), (at(tat_ms), 'T'), (0, '|')]),
-                    format!("{}", format_ms(tat_ms)),
+                    format_ms(tat_ms).to_string(),
                 ),
                 row(
                     "admit from",
