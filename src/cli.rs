@@ -50,6 +50,9 @@ pub enum Command {
     /// Run the engine: circuit breaker, backoff schedule, retry storm, rate limiter.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Check your own implementation of a pattern, in any language, against the engine.
+    #[command(long_about = IMPLEMENT_ABOUT, after_long_help = IMPLEMENT_PROTOCOL)]
+    Implement(ImplementArgs),
     /// Your record: blocks completed, exercises, journal, exams and reviews due.
     ///
     /// The record is one file, 'progress.json', in PATTERNS_HOME if set, else the platform's
@@ -117,6 +120,43 @@ pub enum ProgressAction {
         /// The module id, e.g. 'circuit-breaker'.
         module: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImplementArgs {
+    /// The pattern: circuit-breaker, retry-backoff or rate-limiter.
+    #[arg(value_name = "PATTERN")]
+    pub pattern: String,
+    /// Run the check: the command that starts your program, through the shell, in '--dir'.
+    /// Example: 'python3 breaker.py'.
+    #[arg(long, value_name = "CMD", required_unless_present = "starter")]
+    pub run: Option<String>,
+    /// Write a runnable skeleton in LANG (python, rust, javascript) into DIR (created if
+    /// needed; existing files are never overwritten), instead of checking.
+    #[arg(long, num_args = 2, value_names = ["LANG", "DIR"], conflicts_with = "run")]
+    pub starter: Option<Vec<String>>,
+    /// The semantics to implement. circuit-breaker: seed (default), pybreaker, gobreaker,
+    /// resilience4j, polly. retry-backoff: the jitter, full (default), none, equal,
+    /// decorrelated, proportional. rate-limiter: the algorithm, token-bucket (default),
+    /// fixed-window, sliding-log, sliding-window, gcra, leaky-queue.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Random cases to run after the course's own.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub cases: usize,
+    /// Seed of the random cases; the same seed runs the same cases. Without it each run
+    /// draws new ones (the seed is printed with the command to rerun).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// How long to wait for each reply before the program counts as hung.
+    #[arg(long, value_name = "DUR", default_value = "2s")]
+    pub timeout: String,
+    /// The folder to run the program in (its working directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -425,3 +465,57 @@ Examples:
       --success-threshold 3 --script '4F 1S 5F +31s 2S 1F'
   patterns sim backoff --jitter full --seed 7
   patterns sim storm --jitter all --clients 100 --runs 10";
+
+const IMPLEMENT_ABOUT: &str = "\
+Check your own implementation of a pattern, in any language, against the engine.
+
+Your program speaks JSON lines on stdin/stdout. The check runs the course's own cases (its
+labs and state traces), then random cases biased to the boundaries (waits at the timeout
+minus 1 ms, exactly, plus 1 ms; bursts around the thresholds), and compares every reply
+with the engine. On the first disagreement it shrinks the case to a minimal one and shows
+the engine and your program side by side, with the step where they part and the engine's
+reason. A passed check is recorded in your progress.
+
+Exit codes: 0 every case agrees; 1 a disagreement, or a program that crashed, hung (no
+reply within --timeout), or printed something that is not the protocol; 2 usage; 3 stopped
+(Ctrl-C). The program runs in --dir with stdin and stdout as pipes, stderr captured (log
+there freely) and a small environment (PATH, HOME, locale, temp dir).
+
+Examples:
+  patterns implement circuit-breaker --starter python breaker
+  cd breaker && patterns implement circuit-breaker --run 'python3 breaker.py'
+  patterns implement retry-backoff --preset decorrelated --run 'node backoff.js' --seed 7";
+
+const IMPLEMENT_PROTOCOL: &str = "\
+The protocol (version 1): one JSON object per line each way; every request gets exactly one
+reply line: {\"ok\": true} where nothing else is asked, the asked value, or {\"error\": \"...\"}.
+
+  {\"op\":\"hello\",\"protocol\":1,\"pattern\":\"circuit-breaker\"}   -> {\"ok\": true}
+  {\"op\":\"reset\"}                  a new case: forget everything -> {\"ok\": true}
+  {\"op\":\"config\", ...}            the case's settings -> {\"ok\": true}
+
+circuit-breaker:
+  {\"op\":\"call\",\"now_ms\":0}                   -> {\"allow\": true|false}
+  {\"op\":\"result\",\"now_ms\":0,\"success\":false} -> {\"ok\": true}
+  {\"op\":\"state\",\"now_ms\":0}                  -> {\"state\": \"CLOSED\"|\"OPEN\"|\"HALF_OPEN\"}
+  config: failure_threshold, open_when_failures (reach_threshold|exceed_threshold),
+  recovery_timeout_ms, trial_after_timeout (strictly_after|at_or_after), success_threshold,
+  half_open_max_calls (null: no cap), half_open_judgement (consecutive|rate), window
+  ({\"type\":\"count\",\"calls\":N} | {\"type\":\"time\",\"span_ms\":N} | null), min_calls,
+  failure_rate_percent, judge_rate_after (every_call|failure). HALF_OPEN is entered lazily:
+  by the first call after the timeout, which is the trial.
+
+retry-backoff:
+  {\"op\":\"delay\",\"attempt\":3,\"previous_ms\":1000,\"u\":0.25} -> {\"delay_ms\": N}
+  config: base_ms, cap_ms, multiplier, jitter (none|full|equal|decorrelated|proportional).
+  c = min(cap_ms, base_ms * multiplier^(attempt-1)) in floating point; the delay is the
+  floor of: none c; full c*u; equal c/2 + (c/2)*u; proportional c*(0.5 + 0.5*u);
+  decorrelated base_ms + (3*previous_ms - base_ms)*u, then at most cap_ms.
+
+rate-limiter:
+  {\"op\":\"request\",\"now_ms\":0}                -> {\"allow\": true|false}
+  config: algorithm and its numbers, as 'patterns sim limiter --json' prints them:
+  fixed-window|sliding-log|sliding-window (limit, window_ms), token-bucket|gcra (rate,
+  burst), leaky-queue (rate, queue); rates in whole requests per second (DESIGN 3.4).
+
+'patterns implement PATTERN --starter LANG DIR' writes a skeleton with this loop done.";

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod exam;
+pub mod implement;
 pub mod learn;
 pub mod list;
 pub mod man;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Learn(args) => learn::run(&args, &cli.global),
         Command::Exam(args) => exam::run(&args, &cli.global),
         Command::Review => review::run(&cli.global),
+        Command::Implement(args) => implement::run(&args, &cli.global),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod grade;
+pub mod implement;
 pub mod progress;
 pub mod session;
 pub mod ui;

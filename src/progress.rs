@@ -14,8 +14,8 @@ pub mod store;
 use serde::Serialize;
 
 pub use record::{
-    Attempt, BlockCompletion, Difficulty, ExamItem, ExamResult, JournalEntry, ModuleRecord, Record,
-    Timestamp, Verdict,
+    Attempt, BlockCompletion, Difficulty, ExamItem, ExamResult, ImplementationPass, JournalEntry,
+    ModuleRecord, Record, Timestamp, Verdict,
 };
 pub use schedule::{Card, CardState, Rating, ReviewItem};
 pub use store::{Loaded, Quarantined, Store, StoreError, Updated, VERSION};

@@ -515,7 +515,10 @@ fn module() -> impl Strategy<Value = ModuleRecord> {
 }
 
 fn record() -> impl Strategy<Value = Record> {
-    proptest::collection::btree_map(id(), module(), 0..3).prop_map(|modules| Record { modules })
+    proptest::collection::btree_map(id(), module(), 0..3).prop_map(|modules| Record {
+        modules,
+        ..Record::default()
+    })
 }
 
 proptest! {

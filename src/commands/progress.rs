@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use crate::cli::{Global, ProgressAction, ProgressArgs};
 use crate::commands::{Outcome, print};
-use crate::progress::{self, ModuleProgress, ModuleRecord, Record, Store, Timestamp};
+use crate::progress::{
+    self, ImplementationPass, ModuleProgress, ModuleRecord, Record, Store, Timestamp,
+};
 
 pub fn run(args: ProgressArgs, _global: &Global) -> Outcome {
     let store = Store::from_env().into_diagnostic()?;
@@ -55,6 +57,10 @@ struct Summary<'a> {
     file: String,
     modules: Vec<ModuleSummary<'a>>,
     reviews_due: usize,
+    /// `patterns implement` checks passed: the latest per pattern and preset. Left out
+    /// while there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    implementations: Vec<&'a ImplementationPass>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +86,7 @@ fn show(store: &Store, json: bool, now: Timestamp) -> Outcome {
             })
             .collect(),
         reviews_due: record.due(now).len(),
+        implementations: record.implementations_passed(),
     };
     let text = if json {
         let mut text = serde_json::to_string_pretty(&summary).into_diagnostic()?;
@@ -94,7 +101,7 @@ fn show(store: &Store, json: bool, now: Timestamp) -> Outcome {
 
 fn render(summary: &Summary<'_>) -> String {
     let mut out = String::new();
-    if summary.modules.is_empty() {
+    if summary.modules.is_empty() && summary.implementations.is_empty() {
         let _ = writeln!(
             out,
             "No progress yet; it will be kept in '{}'.\nStart with 'patterns learn <module>'; \
@@ -139,6 +146,19 @@ fn render(summary: &Summary<'_>) -> String {
             "  review     {} due now, {} scheduled",
             p.reviews_due, p.reviews_scheduled
         );
+    }
+    if !summary.implementations.is_empty() {
+        let _ = writeln!(out, "\nImplementations passed ('patterns implement')");
+        for pass in &summary.implementations {
+            let _ = writeln!(
+                out,
+                "  {:<16} preset {:<13} {} cases, seed {}",
+                printable(&pass.pattern),
+                printable(&pass.preset),
+                pass.cases,
+                pass.seed
+            );
+        }
     }
     if summary.reviews_due > 0 {
         let _ = writeln!(

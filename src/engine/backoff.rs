@@ -190,19 +190,54 @@ impl BackoffConfig {
     /// every bound of DESIGN §3 still holds after rounding).
     #[inline]
     pub(crate) fn jitter_us(&self, ceiling: u64, previous: u64, rng: &mut Rng) -> u64 {
-        let c = ceiling as f64;
-        let drawn = match self.jitter {
-            Jitter::None => return ceiling,
-            Jitter::Full => rng.uniform(0.0, c),
-            Jitter::Equal => c / 2.0 + rng.uniform(0.0, c / 2.0),
-            Jitter::Proportional => c * (0.5 + rng.uniform(0.0, 0.5)),
-            Jitter::Decorrelated => {
-                let upper = previous.saturating_mul(3) as f64;
-                let drawn = rng.uniform(self.base_us() as f64, upper).round() as u64;
-                return drawn.min(self.cap_us());
-            }
-        };
-        drawn.round() as u64
+        if self.jitter == Jitter::None {
+            return ceiling;
+        }
+        let u = rng.next_f64();
+        let drawn = self
+            .jitter
+            .spread(ceiling as f64, self.base_us() as f64, previous as f64, u)
+            .round() as u64;
+        match self.jitter {
+            Jitter::Decorrelated => drawn.min(self.cap_us()),
+            _ => drawn,
+        }
+    }
+
+    /// The delay of `attempt` in whole milliseconds for the uniform draw `u` in [0, 1), as
+    /// `patterns implement` asks a learner's program for it: the ceiling
+    /// min(cap, base · multiplier^(attempt − 1)) in f64 milliseconds, the jitter of
+    /// [`Jitter::spread`] with `previous_ms`, then floored (decorrelated capped after the
+    /// floor). `first_exponent` is ignored. Every step is one IEEE operation a Python,
+    /// JavaScript or Rust program makes the same way, so answers compare exactly.
+    pub fn delay_ms_for_draw(&self, attempt: u32, previous_ms: u64, u: f64) -> u64 {
+        let base = self.base.as_millis() as f64;
+        let cap = self.cap.as_millis() as f64;
+        let raw = base * libm::pow(self.multiplier, f64::from(attempt.saturating_sub(1)));
+        let ceiling = if raw < cap { raw } else { cap };
+        let delay = libm::floor(self.jitter.spread(ceiling, base, previous_ms as f64, u));
+        // `as` saturates (and maps NaN to 0): a nonsense config cannot panic here.
+        let delay = delay as u64;
+        match self.jitter {
+            Jitter::Decorrelated => delay.min(self.cap.as_millis() as u64),
+            _ => delay,
+        }
+    }
+}
+
+impl Jitter {
+    /// DESIGN §3's jitter formula for one uniform draw `u` in [0, 1), before rounding, in
+    /// whatever unit `ceiling`, `base` and `previous` share: none c; full c·u; equal
+    /// c/2 + (c/2)·u; proportional c·(0.5 + 0.5·u); decorrelated base + (3·previous − base)·u
+    /// (the caller caps it). `uniform[lo, hi)` is lo + (hi − lo)·u, as [`Rng::uniform`] draws.
+    pub fn spread(self, ceiling: f64, base: f64, previous: f64, u: f64) -> f64 {
+        match self {
+            Jitter::None => ceiling,
+            Jitter::Full => ceiling * u,
+            Jitter::Equal => ceiling / 2.0 + ceiling / 2.0 * u,
+            Jitter::Proportional => ceiling * (0.5 + 0.5 * u),
+            Jitter::Decorrelated => base + (previous * 3.0 - base) * u,
+        }
     }
 }
 

@@ -32,6 +32,23 @@ impl Timestamp {
 #[serde(default)]
 pub struct Record {
     pub modules: BTreeMap<String, ModuleRecord>,
+    /// Checks of the learner's own implementations that passed (`patterns implement`),
+    /// oldest first. Absent from files written before it existed: read as empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub implementations: Vec<ImplementationPass>,
+}
+
+/// A passed `patterns implement` check: every case agreed with the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImplementationPass {
+    /// `circuit-breaker`, `retry-backoff`.
+    pub pattern: String,
+    /// The semantics implemented: a breaker preset or a jitter.
+    pub preset: String,
+    /// How many cases agreed, and the seed of the random ones.
+    pub cases: u64,
+    pub seed: u64,
+    pub at: Timestamp,
 }
 
 /// What the learner has done in one module.
@@ -152,6 +169,20 @@ impl Record {
     /// The module's record, created empty on first use.
     pub fn module_mut(&mut self, module: &str) -> &mut ModuleRecord {
         self.modules.entry(module.to_owned()).or_default()
+    }
+
+    /// Records a passed implementation check.
+    pub fn record_implementation(&mut self, pass: ImplementationPass) {
+        self.implementations.push(pass);
+    }
+
+    /// Each (pattern, preset) passed, with its latest pass, sorted.
+    pub fn implementations_passed(&self) -> Vec<&ImplementationPass> {
+        let mut latest: BTreeMap<(&str, &str), &ImplementationPass> = BTreeMap::new();
+        for pass in &self.implementations {
+            latest.insert((&pass.pattern, &pass.preset), pass);
+        }
+        latest.into_values().collect()
     }
 
     /// Module ids with a record, sorted.
