@@ -1,0 +1,223 @@
+//! The module-wide lines: outcomes, links to related patterns, the three sections an author
+//! marks (case study, common mistakes, implementation checklist), code tested, time
+//! estimates realistic; and the seed's lines only a person can tick.
+
+use super::markdown::{find_heading, normalise, scan};
+use super::time::ModuleTime;
+use super::{BlockReport, Context, Files, Line, Status};
+use crate::content::load::LoadedModule;
+use crate::content::model::split_pointer;
+
+/// The seed's checklist lines (pre-development, quality, post-development) that only a
+/// person can judge.
+pub const FOR_A_REVIEWER: [&str; 14] = [
+    "Read original source/paper",
+    "Review 3+ production implementations",
+    "Analyze 2+ failure cases",
+    "Benchmark performance impacts",
+    "Technical accuracy verified",
+    "Diagrams clear and correct",
+    "Code review by senior engineer",
+    "Accuracy check by domain expert",
+    "Performance claims verified",
+    "Best practices confirmed",
+    "Learning flow logical",
+    "Difficulty curve appropriate",
+    "Exercises achievable",
+    "Formatting consistent",
+];
+
+/// The three sections, their `sections:` key, the seed's wording and the headings the check
+/// recognises when the author has not marked one.
+const SECTIONS: [(&str, &str, &[&str]); 3] = [
+    ("case_study", "Real-world case studies", &["case study", "case studies"]),
+    (
+        "common_mistakes",
+        "Common mistakes section",
+        &["common mistakes", "mistakes", "pitfalls", "anti-patterns"],
+    ),
+    (
+        "implementation_checklist",
+        "Implementation checklist",
+        &["implementation checklist", "checklist"],
+    ),
+];
+
+pub(super) fn lines(
+    loaded: &LoadedModule,
+    blocks: &[BlockReport],
+    time: &ModuleTime,
+    files: &Files,
+    context: &Context,
+) -> Vec<Line> {
+    let module = &loaded.module;
+    let mut lines = Vec::with_capacity(7);
+    lines.push(Line::new(
+        "outcomes",
+        "Define learning outcomes",
+        if module.outcomes.is_empty() {
+            Status::Missing
+        } else {
+            Status::Met
+        },
+        Some(files.in_module(&["outcomes"])),
+        format!("{} outcomes", module.outcomes.len()),
+    ));
+    lines.push(related_line(loaded, files, context));
+    for (key, label, headings) in SECTIONS {
+        lines.push(section_line(loaded, files, key, label, headings));
+    }
+    let broken: Vec<&str> = blocks
+        .iter()
+        .filter(|b| {
+            b.lines
+                .iter()
+                .any(|l| l.item == "code_example" && l.status != Status::Met)
+        })
+        .map(|b| b.id.as_str())
+        .collect();
+    lines.push(Line::new(
+        "code_tested",
+        "Code tested and working",
+        if broken.is_empty() {
+            Status::Met
+        } else {
+            Status::Missing
+        },
+        None,
+        if broken.is_empty() {
+            "every block's examples compiled or were noted".to_owned()
+        } else {
+            format!("blocks without a working example: {}", broken.join(", "))
+        },
+    ));
+    let flagged: Vec<String> = blocks
+        .iter()
+        .filter(|b| b.time.flagged)
+        .map(|b| {
+            format!(
+                "{} ({} declared, ~{} estimated)",
+                b.id, b.time.declared_minutes, b.time.estimated_minutes
+            )
+        })
+        .chain(
+            time.integration
+                .iter()
+                .filter(|i| i.flagged)
+                .map(|i| format!("integration ({} declared, ~{} estimated)", i.declared_minutes, i.estimated_minutes)),
+        )
+        .collect();
+    lines.push(Line::new(
+        "time_estimates",
+        "Time estimates realistic",
+        if flagged.is_empty() {
+            Status::Met
+        } else {
+            Status::Missing
+        },
+        Some(files.in_module(&["blocks"])),
+        if flagged.is_empty() {
+            format!(
+                "every declared time within 50 % of its estimate ({} min declared, ~{} estimated)",
+                time.blocks_declared_minutes, time.blocks_estimated_minutes
+            )
+        } else {
+            format!("more than 50 % off: {}", flagged.join("; "))
+        },
+    ));
+    lines
+}
+
+fn related_line(loaded: &LoadedModule, files: &Files, context: &Context) -> Line {
+    const ITEM: &str = "related";
+    const LABEL: &str = "Links to related patterns";
+    let related = &loaded.module.related;
+    let at = Some(files.in_module(&["related"]));
+    if related.is_empty() {
+        return Line::new(
+            ITEM,
+            LABEL,
+            Status::Missing,
+            Some(files.module_path.to_owned()),
+            "add 'related: [module ids]'",
+        );
+    }
+    let unknown: Vec<&str> = related
+        .iter()
+        .filter(|id| !context.known_modules.contains(id.as_str()))
+        .map(String::as_str)
+        .collect();
+    if unknown.is_empty() {
+        Line::new(ITEM, LABEL, Status::Met, at, format!("{} (all resolve)", related.join(", ")))
+    } else {
+        Line::new(
+            ITEM,
+            LABEL,
+            Status::Missing,
+            at,
+            format!("no module named {}", unknown.join(", ")),
+        )
+    }
+}
+
+fn section_line(
+    loaded: &LoadedModule,
+    files: &Files,
+    key: &'static str,
+    label: &'static str,
+    recognised: &[&str],
+) -> Line {
+    let pointer = loaded.module.sections.as_ref().and_then(|s| {
+        s.entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| p.to_owned())
+    });
+    if let Some(pointer) = pointer {
+        let found = split_pointer(&pointer).and_then(|(file, heading)| {
+            let line = find_heading(loaded.markdown(file)?, heading)?;
+            Some((file, heading, line))
+        });
+        return match found {
+            Some((file, heading, line)) => Line::new(
+                key,
+                label,
+                Status::Met,
+                Some(files.in_doc(file, Some(line))),
+                format!("'{heading}' (sections.{key})"),
+            ),
+            None => Line::new(
+                key,
+                label,
+                Status::Missing,
+                Some(files.in_module(&["sections", key])),
+                format!("'{pointer}' names no heading of the module's files"),
+            ),
+        };
+    }
+    for (file, text) in &loaded.docs {
+        let heading = scan(text).headings.into_iter().find(|h| {
+            let words = normalise(&h.text);
+            recognised.iter().any(|r| words.contains(r))
+        });
+        if let Some(heading) = heading {
+            return Line::new(
+                key,
+                label,
+                Status::Met,
+                Some(files.in_doc(file, Some(heading.line))),
+                format!(
+                    "heading '{}' recognised (mark it: sections.{key}: '{file}#{}')",
+                    heading.text, heading.text
+                ),
+            );
+        }
+    }
+    Line::new(
+        key,
+        label,
+        Status::Missing,
+        Some(files.module_path.to_owned()),
+        format!("add a section and mark it: 'sections: {{{key}: file.md#Heading}}'"),
+    )
+}
