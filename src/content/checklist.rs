@@ -175,6 +175,7 @@ pub fn run(subjects: &[Subject], skipped: Vec<Skipped>, context: &Context) -> Re
                 Status::NeedsPerson => totals.needs_person += 1,
             }
         }
+        totals.needs_person += module.for_a_reviewer.len();
         totals.time_flags +=
             module.time.flags() + module.blocks.iter().filter(|b| b.time.flagged).count();
     }
