@@ -8,9 +8,9 @@
 //! not checked); reads nothing but the module's own files, and runs compilers only through
 //! [`compile`] (temporary files, bounded in time).
 
+mod block;
 pub mod compile;
 pub mod markdown;
-mod block;
 mod module_lines;
 pub mod rubric;
 pub mod text;
@@ -64,7 +64,13 @@ pub struct Line {
 }
 
 impl Line {
-    fn new(item: &'static str, label: &'static str, status: Status, at: Option<String>, note: impl Into<String>) -> Self {
+    fn new(
+        item: &'static str,
+        label: &'static str,
+        status: Status,
+        at: Option<String>,
+        note: impl Into<String>,
+    ) -> Self {
         Self {
             item,
             label,
@@ -285,6 +291,15 @@ fn module_report(subject: &Subject, context: &Context) -> ModuleReport {
         time,
         rubric,
         for_a_reviewer: module_lines::FOR_A_REVIEWER.to_vec(),
+    }
+}
+
+/// '1 outcome', '3 outcomes'.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -175,7 +175,13 @@ const ARROWS: [&str; 6] = ["-.->", "==>", "-->", "---", "-.-", "--o"];
 /// `subgraph`, `end`, `style`, `classDef`, `class`, `click` and `linkStyle` are skipped.
 fn parse_flowchart(lines: &[&str]) -> Graph {
     const SKIP: [&str; 7] = [
-        "subgraph", "end", "style", "classDef", "class", "click", "linkStyle",
+        "subgraph",
+        "end",
+        "style",
+        "classDef",
+        "class",
+        "click",
+        "linkStyle",
     ];
     let mut graph = Graph::default();
     for line in lines {
@@ -322,7 +328,10 @@ mod tests {
             Diagram::parse("mermaid", "gantt\n  title x\n"),
             Some(Diagram::Unknown { kind, .. }) if kind == "gantt"
         ));
-        assert!(matches!(Diagram::parse("diagram", "a -> b\n"), Some(Diagram::Ascii(_))));
+        assert!(matches!(
+            Diagram::parse("diagram", "a -> b\n"),
+            Some(Diagram::Ascii(_))
+        ));
         assert_eq!(Diagram::parse("rust", "fn a() {}"), None);
         assert!(matches!(
             Diagram::parse("mermaid", ""),

@@ -39,7 +39,10 @@ pub fn scaffold(root: &Path, id: &str) -> Result<Vec<String>, ScaffoldError> {
     let files: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from(format!("modules/{id}/module.yaml")),
-            MODULE.replace("{id}", id).replace("{title}", &title),
+            MODULE
+                .replace("{id}", id)
+                .replace("{title}", &title)
+                .replace("{related}", related_of(id)),
         ),
         (
             PathBuf::from(format!("modules/{id}/basics.md")),
@@ -87,6 +90,15 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     file.write_all(text.as_bytes()).map_err(io)
 }
 
+/// A bundled module the scaffold names in `related` (never the module itself).
+fn related_of(id: &str) -> &'static str {
+    if id == "circuit-breaker" {
+        "retry-backoff"
+    } else {
+        "circuit-breaker"
+    }
+}
+
 /// 'rate-limiter' → 'Rate limiter'.
 fn title_of(id: &str) -> String {
     let words = id.replace('-', " ");
@@ -114,7 +126,7 @@ difficulty: beginner
 version: 1
 # Ids of modules to take first, and of modules that go well with this one.
 prerequisites: []
-related: [circuit-breaker]
+related: [{related}]
 # What the learner can do afterwards; start each with a verb.
 outcomes:
   - Predict a circuit breaker's state after a sequence of calls.
@@ -327,5 +339,11 @@ mod tests {
     #[test]
     fn titles_from_ids() {
         assert_eq!(title_of("rate-limiter"), "Rate limiter");
+    }
+
+    #[test]
+    fn related_never_names_the_module_itself() {
+        assert_eq!(related_of("rate-limiter"), "circuit-breaker");
+        assert_eq!(related_of("circuit-breaker"), "retry-backoff");
     }
 }

@@ -32,10 +32,19 @@ struct CheckCounts {
     warnings: usize,
 }
 
-pub(super) fn run(args: &CheckArgs, input: &Input, result: &Validated, check_text: String) -> Outcome {
+pub(super) fn run(
+    args: &CheckArgs,
+    input: &Input,
+    result: &Validated,
+    check_text: String,
+) -> Outcome {
     let known: BTreeSet<String> = bundled::FILES
         .iter()
-        .filter_map(|f| f.path.strip_prefix("modules/")?.strip_suffix("/module.yaml"))
+        .filter_map(|f| {
+            f.path
+                .strip_prefix("modules/")?
+                .strip_suffix("/module.yaml")
+        })
         .map(str::to_owned)
         .chain(input.modules.iter().map(|m| m.folder.clone()))
         .chain(input.installed_elsewhere.iter().cloned())
@@ -71,14 +80,18 @@ pub(super) fn run(args: &CheckArgs, input: &Input, result: &Validated, check_tex
         .collect();
     let counts = |id: &str| {
         let own = |path: &str| {
-            input
-                .modules
+            input.modules.iter().any(|m| {
+                m.folder == id && path.starts_with(m.display.trim_end_matches("module.yaml"))
+            }) || input
+                .banks
                 .iter()
-                .any(|m| m.folder == id && path.starts_with(m.display.trim_end_matches("module.yaml")))
-                || input.banks.iter().any(|b| b.stem == id && b.display == path)
+                .any(|b| b.stem == id && b.display == path)
         };
         let mine = result.diagnostics.iter().filter(|d| own(&d.path));
-        let errors = mine.clone().filter(|d| d.severity == Severity::Error).count();
+        let errors = mine
+            .clone()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         (errors, mine.count() - errors)
     };
     let context = Context {
@@ -88,7 +101,11 @@ pub(super) fn run(args: &CheckArgs, input: &Input, result: &Validated, check_tex
         variation: &variation,
     };
     let report = checklist::run(&subjects, skipped, &context);
-    let errors = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if args.json {
         let json = Json {
             check: CheckCounts {
@@ -101,7 +118,10 @@ pub(super) fn run(args: &CheckArgs, input: &Input, result: &Validated, check_tex
             .map_err(|e| miette::miette!("Failed to write the checklist as JSON: {e}"))?;
         print(&format!("{text}\n"))?;
     } else {
-        print(&format!("{check_text}\n{}", checklist::text::render(&report)))?;
+        print(&format!(
+            "{check_text}\n{}",
+            checklist::text::render(&report)
+        ))?;
     }
     let failed = errors > 0 || (args.strict && report.totals.missing > 0);
     Ok(if failed {

@@ -3,7 +3,7 @@
 
 use super::compile::{Compiled, Language, Tools};
 use super::markdown::{Fence, Scan, scan};
-use super::{BlockReport, Files, Line, Status, is_engine_backed, time};
+use super::{BlockReport, Files, Line, Status, count, is_engine_backed, time};
 use crate::content::diagram::Diagram;
 use crate::content::load::LoadedModule;
 use crate::content::model::Block;
@@ -71,7 +71,7 @@ pub(super) fn report(
         "Reflection questions",
         !block.consolidation.is_empty(),
         path("consolidation"),
-        &format!("{} consolidation prompts", block.consolidation.len()),
+        &count(block.consolidation.len(), "consolidation prompt"),
         "add 'consolidation:' prompts",
     ));
     BlockReport {
@@ -120,7 +120,10 @@ fn code_line(concept: &Scan, file: &str, files: &Files, tools: Tools) -> Line {
     let mut notes = Vec::new();
     for fence in &examples {
         let Some(language) = Language::of(&fence.language) else {
-            notes.push(format!("{}: not compiled (no compiler for it)", fence.language));
+            notes.push(format!(
+                "{}: not compiled (no compiler for it)",
+                fence.language
+            ));
             continue;
         };
         match tools.compile(language, &fence.body) {
@@ -177,10 +180,19 @@ fn diagram_line(concept: &Scan, file: &str, files: &Files) -> Line {
                 return Line::new(ITEM, LABEL, Status::Met, at, "ASCII diagram");
             }
             Diagram::State(_) | Diagram::Flowchart(_) => {
-                other = Some((at, format!("mermaid {} has no edge this check can read", diagram.kind_name())));
+                other = Some((
+                    at,
+                    format!(
+                        "mermaid {} has no edge this check can read",
+                        diagram.kind_name()
+                    ),
+                ));
             }
             Diagram::Unknown { kind, .. } => {
-                other = Some((at, format!("mermaid '{kind}' is not a stateDiagram-v2 or a flowchart")));
+                other = Some((
+                    at,
+                    format!("mermaid '{kind}' is not a stateDiagram-v2 or a flowchart"),
+                ));
             }
         }
     }
@@ -212,8 +224,8 @@ fn exercise_line(loaded: &LoadedModule, block: &Block, files: &Files, practice: 
             Status::Met,
             files.in_bank(first).or_else(|| Some(practice.to_owned())),
             format!(
-                "{} practice items, {} engine-backed ({})",
-                block.practice.len(),
+                "{}, {} engine-backed ({})",
+                count(block.practice.len(), "practice item"),
                 engine.len(),
                 engine.join(", ")
             ),
@@ -224,8 +236,8 @@ fn exercise_line(loaded: &LoadedModule, block: &Block, files: &Files, practice: 
             Status::Missing,
             Some(practice.to_owned()),
             format!(
-                "{} practice items, none engine-backed: add a state_trace, backoff_schedule, tune or numeric with compute",
-                block.practice.len()
+                "{}, none engine-backed: add a state_trace, backoff_schedule, tune or numeric with compute",
+                count(block.practice.len(), "practice item")
             ),
         ),
     }

@@ -111,7 +111,13 @@ impl Tools {
                 let file = dir.0.join("example.rs");
                 let mut command = Command::new("rustc");
                 command
-                    .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata"])
+                    .args([
+                        "--edition",
+                        "2024",
+                        "--crate-type",
+                        "lib",
+                        "--emit=metadata",
+                    ])
                     .args(["--cap-lints", "allow", "--crate-name", "example", "-o"])
                     .arg(dir.0.join("example.rmeta"))
                     .arg(&file);
@@ -174,7 +180,10 @@ fn run(language: Language, command: &mut Command, file: &Path) -> Compiled {
     };
     let stderr = reader.join().unwrap_or_default();
     match status {
-        None => Compiled::Skipped(format!("'{tool}' took more than {} s", TIME_LIMIT_MS / 1000)),
+        None => Compiled::Skipped(format!(
+            "'{tool}' took more than {} s",
+            TIME_LIMIT_MS / 1000
+        )),
         Some(status) if status.success() => Compiled::Ok(tool),
         Some(_) => {
             let (message, line) = first_error(language, &stderr, file);
@@ -224,10 +233,8 @@ impl TempDir {
     fn new() -> std::io::Result<Self> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "patterns-checklist-{}-{n}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("patterns-checklist-{}-{n}", std::process::id()));
         std::fs::create_dir(&path)?;
         Ok(Self(path))
     }

@@ -4,7 +4,7 @@
 
 use super::markdown::{find_heading, normalise, scan};
 use super::time::ModuleTime;
-use super::{BlockReport, Context, Files, Line, Status};
+use super::{BlockReport, Context, Files, Line, Status, count};
 use crate::content::load::LoadedModule;
 use crate::content::model::split_pointer;
 
@@ -30,7 +30,11 @@ pub const FOR_A_REVIEWER: [&str; 14] = [
 /// The three sections, their `sections:` key, the seed's wording and the headings the check
 /// recognises when the author has not marked one.
 const SECTIONS: [(&str, &str, &[&str]); 3] = [
-    ("case_study", "Real-world case studies", &["case study", "case studies"]),
+    (
+        "case_study",
+        "Real-world case studies",
+        &["case study", "case studies"],
+    ),
     (
         "common_mistakes",
         "Common mistakes section",
@@ -61,7 +65,7 @@ pub(super) fn lines(
             Status::Met
         },
         Some(files.in_module(&["outcomes"])),
-        format!("{} outcomes", module.outcomes.len()),
+        count(module.outcomes.len(), "outcome"),
     ));
     lines.push(related_line(loaded, files, context));
     for (key, label, headings) in SECTIONS {
@@ -100,12 +104,12 @@ pub(super) fn lines(
                 b.id, b.time.declared_minutes, b.time.estimated_minutes
             )
         })
-        .chain(
-            time.integration
-                .iter()
-                .filter(|i| i.flagged)
-                .map(|i| format!("integration ({} declared, ~{} estimated)", i.declared_minutes, i.estimated_minutes)),
-        )
+        .chain(time.integration.iter().filter(|i| i.flagged).map(|i| {
+            format!(
+                "integration ({} declared, ~{} estimated)",
+                i.declared_minutes, i.estimated_minutes
+            )
+        }))
         .collect();
     lines.push(Line::new(
         "time_estimates",
@@ -148,7 +152,13 @@ fn related_line(loaded: &LoadedModule, files: &Files, context: &Context) -> Line
         .map(String::as_str)
         .collect();
     if unknown.is_empty() {
-        Line::new(ITEM, LABEL, Status::Met, at, format!("{} (all resolve)", related.join(", ")))
+        Line::new(
+            ITEM,
+            LABEL,
+            Status::Met,
+            at,
+            format!("{} (all resolve)", related.join(", ")),
+        )
     } else {
         Line::new(
             ITEM,
@@ -195,23 +205,33 @@ fn section_line(
             ),
         };
     }
-    for (file, text) in &loaded.docs {
-        let heading = scan(text).headings.into_iter().find(|h| {
+    // A heading that is one of the recognised names wins over one that only contains it
+    // ('Common mistakes' over 'Real-world tuning and common mistakes').
+    let headings: Vec<(&String, super::markdown::Heading)> = loaded
+        .docs
+        .iter()
+        .flat_map(|(file, text)| scan(text).headings.into_iter().map(move |h| (file, h)))
+        .collect();
+    let exact = headings
+        .iter()
+        .find(|(_, h)| recognised.contains(&normalise(&h.text).as_str()));
+    let found = exact.or_else(|| {
+        headings.iter().find(|(_, h)| {
             let words = normalise(&h.text);
             recognised.iter().any(|r| words.contains(r))
-        });
-        if let Some(heading) = heading {
-            return Line::new(
-                key,
-                label,
-                Status::Met,
-                Some(files.in_doc(file, Some(heading.line))),
-                format!(
-                    "heading '{}' recognised (mark it: sections.{key}: '{file}#{}')",
-                    heading.text, heading.text
-                ),
-            );
-        }
+        })
+    });
+    if let Some((file, heading)) = found {
+        return Line::new(
+            key,
+            label,
+            Status::Met,
+            Some(files.in_doc(file, Some(heading.line))),
+            format!(
+                "heading '{}' recognised (mark it: sections.{key}: '{file}#{}')",
+                heading.text, heading.text
+            ),
+        );
     }
     Line::new(
         key,

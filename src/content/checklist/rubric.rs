@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::block::is_code;
 use super::markdown::scan;
 use super::time::kind_minutes;
-use super::{BlockReport, Context, Line, Status, is_engine_backed};
+use super::{BlockReport, Context, Line, Status, count, is_engine_backed};
 use crate::content::load::LoadedModule;
 
 /// One rubric criterion: the measurements that inform it and what a reviewer judges.
@@ -45,7 +45,7 @@ pub(super) fn measure(
         .filter_map(|b| b.lab.as_ref())
         .map(|l| l.predictions.len())
         .sum();
-    let count = |item: &str| {
+    let met = |item: &str| {
         blocks
             .iter()
             .flat_map(|b| &b.lines)
@@ -80,8 +80,12 @@ pub(super) fn measure(
         RubricLine {
             criterion: "depth",
             measured: vec![
-                format!("{n} blocks, {concept_words} words of concept prose, {} outcomes", module.outcomes.len()),
-                format!("{labs} labs on the engine"),
+                format!(
+                    "{}, {concept_words} words of concept prose, {}",
+                    count(n, "block"),
+                    count(module.outcomes.len(), "outcome")
+                ),
+                format!("{} on the engine", count(labs, "lab")),
             ],
             for_a_reviewer: "multiple layers of understanding, or surface level only",
         },
@@ -90,15 +94,24 @@ pub(super) fn measure(
             measured: vec![
                 format!("check: {errors} errors, {warnings} warnings"),
                 format!("{engine} engine-backed items re-run by check against the engine"),
-                format!("{patterns_blocks} ```patterns blocks, 0 proved (this build has no block runner)"),
-                format!("{} of {n} blocks with a working code example", count("code_example")),
+                format!(
+                    "{patterns_blocks} ```patterns blocks, 0 proved (this build has no block runner)"
+                ),
+                format!(
+                    "{} of {n} blocks with a working code example",
+                    met("code_example")
+                ),
             ],
             for_a_reviewer: "prose, figures and claims technically correct",
         },
         RubricLine {
             criterion: "practicality",
             measured: vec![
-                format!("{code_examples} code examples, {labs} labs"),
+                format!(
+                    "{}, {}",
+                    count(code_examples, "code example"),
+                    count(labs, "lab")
+                ),
                 format!(
                     "implementation checklist: {}, common mistakes: {}, case study: {}",
                     section("implementation_checklist"),
@@ -110,14 +123,12 @@ pub(super) fn measure(
         },
         RubricLine {
             criterion: "engagement",
-            measured: vec![
-                format!(
-                    "{} of {n} hooks, {} of {n} analogies, {} of {n} diagrams, {predictions} lab predictions",
-                    count("hook"),
-                    count("analogy"),
-                    count("diagram")
-                ),
-            ],
+            measured: vec![format!(
+                "{} of {n} hooks, {} of {n} analogies, {} of {n} diagrams, {predictions} lab predictions",
+                met("hook"),
+                met("analogy"),
+                met("diagram")
+            )],
             for_a_reviewer: "compelling throughout, or dry",
         },
         RubricLine {
@@ -146,7 +157,10 @@ fn progression(loaded: &LoadedModule, context: &Context) -> Vec<String> {
             .map(String::as_str)
             .collect();
         out.push(if missing.is_empty() {
-            format!("prerequisites: {} (all exist)", module.prerequisites.join(", "))
+            format!(
+                "prerequisites: {} (all exist)",
+                module.prerequisites.join(", ")
+            )
         } else {
             format!("prerequisites not found: {}", missing.join(", "))
         });
@@ -188,11 +202,19 @@ fn progression(loaded: &LoadedModule, context: &Context) -> Vec<String> {
             }
         })
         .collect();
-    out.push(format!("mean minutes per practice item, block by block: {}", means.join(" → ")));
+    out.push(format!(
+        "mean minutes per practice item, block by block: {}",
+        means.join(" → ")
+    ));
     out
 }
 
-fn exercises(loaded: &LoadedModule, graded: usize, engine: usize, context: &Context) -> Vec<String> {
+fn exercises(
+    loaded: &LoadedModule,
+    graded: usize,
+    engine: usize,
+    context: &Context,
+) -> Vec<String> {
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for exercise in &loaded.bank.exercises {
         if let Some(kind) = exercise.kind() {
@@ -200,11 +222,7 @@ fn exercises(loaded: &LoadedModule, graded: usize, engine: usize, context: &Cont
         }
     }
     let mix: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    let share = if graded == 0 {
-        0
-    } else {
-        (engine * 100 + graded / 2) / graded
-    };
+    let share = (engine * 100 + graded / 2).checked_div(graded).unwrap_or(0);
     let mut out = vec![
         format!("kinds: {}", mix.join(", ")),
         format!("engine-keyed: {engine} of {graded} graded items ({share} %)"),
@@ -223,7 +241,10 @@ fn exercises(loaded: &LoadedModule, graded: usize, engine: usize, context: &Cont
     out.push(if variation.is_empty() {
         "generators: none".to_owned()
     } else {
-        format!("generators, distinct variants over {VARIATION_SEEDS} seeds: {}", variation.join(", "))
+        format!(
+            "generators, distinct variants over {VARIATION_SEEDS} seeds: {}",
+            variation.join(", ")
+        )
     });
     out
 }

@@ -37,12 +37,12 @@ pub fn render(report: &Report) -> String {
     let t = &report.totals;
     let _ = writeln!(
         out,
-        "checklist: {} modules: {} met, {} missing, {} for a person; {} times more than 50 % off",
-        report.modules.len(),
+        "checklist: {}: {} met, {} missing, {} for a person; {} more than 50 % off",
+        super::count(report.modules.len(), "module"),
         t.met,
         t.missing,
         t.needs_person,
-        t.time_flags
+        super::count(t.time_flags, "time")
     );
     out
 }
@@ -75,7 +75,11 @@ fn render_module(out: &mut String, module: &ModuleReport) {
         time.blocks_declared_minutes, time.blocks_estimated_minutes
     );
     if let Some(i) = &time.integration {
-        let flag = if i.flagged { "  <- more than 50 % off" } else { "" };
+        let flag = if i.flagged {
+            "  <- more than 50 % off"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
             "        integration {} min declared, ~{} estimated{flag}",
@@ -89,8 +93,17 @@ fn render_module(out: &mut String, module: &ModuleReport) {
     );
     let _ = writeln!(out, "  rubric");
     for line in &module.rubric {
-        let _ = writeln!(out, "    {:<12} {}", line.criterion, line.measured.join("; "));
-        let _ = writeln!(out, "    {:<12} for a reviewer: {}", "", line.for_a_reviewer);
+        let _ = writeln!(
+            out,
+            "    {:<12} {}",
+            line.criterion,
+            line.measured.join("; ")
+        );
+        let _ = writeln!(
+            out,
+            "    {:<12} for a reviewer: {}",
+            "", line.for_a_reviewer
+        );
     }
     let _ = writeln!(
         out,

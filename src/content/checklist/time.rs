@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
-use super::markdown::{Scan, count_words, scan};
 use super::BlockReport;
+use super::markdown::{Scan, count_words, scan};
 use crate::content::load::LoadedModule;
 use crate::content::model::{Block, Exercise, Kind};
 
@@ -122,7 +122,10 @@ pub fn block_estimate(loaded: &LoadedModule, block: &Block, concept: &Scan) -> E
     let mut lab = 0.0;
     if let Some(l) = &block.lab {
         prose += count_words(&l.intro)
-            + l.predictions.iter().map(|p| count_words(&p.prompt)).sum::<usize>();
+            + l.predictions
+                .iter()
+                .map(|p| count_words(&p.prompt))
+                .sum::<usize>();
         let steps = l.script.split_whitespace().count();
         lab = steps as f64 * RATES.lab_step_minutes
             + l.predictions.len() as f64 * RATES.lab_prediction_minutes;

@@ -8,8 +8,8 @@ use super::super::load::{DocSource, ModuleInput, read_markdown};
 use super::super::model::{Bank, Kind, Lab, Module};
 use super::super::scenario;
 use super::is_valid_id;
-use super::sink::{Parsed, Seg, Sink, check_id, check_text, locate};
 use super::sections::{check_section_headings, section_docs};
+use super::sink::{Parsed, Seg, Sink, check_id, check_text, locate};
 
 pub(super) fn check_module(
     sink: &mut Sink,
