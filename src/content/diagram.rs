@@ -353,4 +353,23 @@ mod tests {
         };
         assert_eq!(graph.nodes[0].label.chars().count(), MAX_LABEL);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_without_panicking(
+            body in r"(stateDiagram-v2|flowchart LR|graph TD|gantt)?\n[ -~\né漢]{0,300}"
+        ) {
+            for language in ["mermaid", "diagram"] {
+                if let Some(diagram) = Diagram::parse(language, &body) {
+                    if let Some(graph) = diagram.graph() {
+                        for edge in &graph.edges {
+                            proptest::prop_assert!(edge.from < graph.nodes.len());
+                            proptest::prop_assert!(edge.to < graph.nodes.len());
+                        }
+                    }
+                }
+            }
+            let _ = crate::content::checklist::markdown::scan(&body);
+        }
+    }
 }
