@@ -101,8 +101,6 @@ pub struct ModuleReport {
     pub lines: Vec<Line>,
     pub time: time::ModuleTime,
     pub rubric: Vec<rubric::RubricLine>,
-    /// The seed's checklist lines only a person can tick.
-    pub for_a_reviewer: Vec<&'static str>,
 }
 
 impl ModuleReport {
@@ -181,7 +179,6 @@ pub fn run(subjects: &[Subject], skipped: Vec<Skipped>, context: &Context) -> Re
                 Status::NeedsPerson => totals.needs_person += 1,
             }
         }
-        totals.needs_person += module.for_a_reviewer.len();
         totals.time_flags +=
             module.time.flags() + module.blocks.iter().filter(|b| b.time.flagged).count();
     }
@@ -290,7 +287,6 @@ fn module_report(subject: &Subject, context: &Context) -> ModuleReport {
         lines,
         time,
         rubric,
-        for_a_reviewer: module_lines::FOR_A_REVIEWER.to_vec(),
     }
 }
 

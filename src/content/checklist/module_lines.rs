@@ -10,21 +10,21 @@ use crate::content::model::split_pointer;
 
 /// The seed's checklist lines (pre-development, quality, post-development) that only a
 /// person can judge.
-pub const FOR_A_REVIEWER: [&str; 14] = [
-    "Read original source/paper",
-    "Review 3+ production implementations",
-    "Analyze 2+ failure cases",
-    "Benchmark performance impacts",
-    "Technical accuracy verified",
-    "Diagrams clear and correct",
-    "Code review by senior engineer",
-    "Accuracy check by domain expert",
-    "Performance claims verified",
-    "Best practices confirmed",
-    "Learning flow logical",
-    "Difficulty curve appropriate",
-    "Exercises achievable",
-    "Formatting consistent",
+pub const FOR_A_REVIEWER: [(&str, &str); 14] = [
+    ("read_source", "Read original source/paper"),
+    ("review_implementations", "Review 3+ production implementations"),
+    ("analyze_failures", "Analyze 2+ failure cases"),
+    ("benchmark", "Benchmark performance impacts"),
+    ("accuracy_verified", "Technical accuracy verified"),
+    ("diagrams_correct", "Diagrams clear and correct"),
+    ("code_review", "Code review by senior engineer"),
+    ("domain_review", "Accuracy check by domain expert"),
+    ("performance_claims", "Performance claims verified"),
+    ("best_practices", "Best practices confirmed"),
+    ("learning_flow", "Learning flow logical"),
+    ("difficulty_curve", "Difficulty curve appropriate"),
+    ("exercises_achievable", "Exercises achievable"),
+    ("formatting", "Formatting consistent"),
 ];
 
 /// The three sections, their `sections:` key, the seed's wording and the headings the check
@@ -129,6 +129,9 @@ pub(super) fn lines(
             format!("more than 50 % off: {}", flagged.join("; "))
         },
     ));
+    lines.extend(FOR_A_REVIEWER.iter().map(|(item, label)| {
+        Line::new(item, label, Status::NeedsPerson, None, "for a reviewer")
+    }));
     lines
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Line, ModuleReport, Report};
+use super::{Line, ModuleReport, Report, Status};
 
 /// The whole report as text.
 pub fn render(report: &Report) -> String {
@@ -65,9 +65,15 @@ fn render_module(out: &mut String, module: &ModuleReport) {
         }
     }
     let _ = writeln!(out, "  module");
-    for line in &module.lines {
+    let (person, computed): (Vec<&Line>, Vec<&Line>) = module
+        .lines
+        .iter()
+        .partition(|l| l.status == Status::NeedsPerson);
+    for line in computed {
         render_line(out, line);
     }
+    let labels: Vec<&str> = person.iter().map(|l| l.label).collect();
+    let _ = writeln!(out, "    person  {}", labels.join("; "));
     let time = &module.time;
     let _ = writeln!(
         out,
@@ -105,11 +111,6 @@ fn render_module(out: &mut String, module: &ModuleReport) {
             "", line.for_a_reviewer
         );
     }
-    let _ = writeln!(
-        out,
-        "  for a reviewer: {}",
-        module.for_a_reviewer.join("; ")
-    );
 }
 
 fn render_line(out: &mut String, line: &Line) {
