@@ -12,7 +12,10 @@ use crate::content::model::split_pointer;
 /// person can judge.
 pub const FOR_A_REVIEWER: [(&str, &str); 14] = [
     ("read_source", "Read original source/paper"),
-    ("review_implementations", "Review 3+ production implementations"),
+    (
+        "review_implementations",
+        "Review 3+ production implementations",
+    ),
     ("analyze_failures", "Analyze 2+ failure cases"),
     ("benchmark", "Benchmark performance impacts"),
     ("accuracy_verified", "Technical accuracy verified"),
@@ -129,9 +132,11 @@ pub(super) fn lines(
             format!("more than 50 % off: {}", flagged.join("; "))
         },
     ));
-    lines.extend(FOR_A_REVIEWER.iter().map(|(item, label)| {
-        Line::new(item, label, Status::NeedsPerson, None, "for a reviewer")
-    }));
+    lines.extend(
+        FOR_A_REVIEWER.iter().map(|(item, label)| {
+            Line::new(item, label, Status::NeedsPerson, None, "for a reviewer")
+        }),
+    );
     lines
 }
 
