@@ -164,6 +164,17 @@ pub struct CheckArgs {
     /// Content roots, module folders or single files. None: the bundled modules.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Also run the module checklist and quality rubric (seed guide): each line met,
+    /// missing or for a person, with file:line; time estimates; rubric measurements.
+    #[arg(long)]
+    pub checklist: bool,
+    /// With --checklist: print the report as JSON (shape in README).
+    #[arg(long, requires = "checklist")]
+    pub json: bool,
+    /// With --checklist: exit 1 when any computable line is missing (default: only check
+    /// errors fail).
+    #[arg(long, requires = "checklist")]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

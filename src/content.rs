@@ -13,7 +13,9 @@
 //! bounded; nothing here panics on bad input. `tests/hostile_modules.rs` attacks each.
 
 pub mod bundled;
+pub mod checklist;
 pub mod diagnostic;
+pub mod diagram;
 pub mod load;
 pub mod model;
 pub mod sanitize;

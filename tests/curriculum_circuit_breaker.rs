@@ -32,7 +32,7 @@ fn check_passes_with_no_warnings() {
 fn list_shows_five_blocks_and_the_exam_size() {
     let entry = curriculum::listed("circuit-breaker");
     assert_eq!(entry["blocks"], 5);
-    assert_eq!(entry["minutes"], 150);
+    assert_eq!(entry["minutes"], 165);
     assert_eq!(entry["exam_items"], module().exam_items() as u64);
     assert_eq!(entry["exam_items"], 37);
 }

@@ -45,7 +45,7 @@ fn json_has_the_documented_shape() {
             "id": "circuit-breaker",
             "title": "Circuit Breaker: stop cascading failures",
             "difficulty": "intermediate",
-            "minutes": 150,
+            "minutes": 165,
             "blocks": 5,
             "exam_items": 37,
             "progress": {

@@ -11,6 +11,8 @@ use crate::content::load::{MODULES_ENV, extra_roots};
 use crate::content::source::Input;
 use crate::content::validate::{Depth, validate};
 
+mod checklist;
+
 /// Checks the paths (or the bundled content) and prints the report. Modules under
 /// `--modules-dir` / `PATTERNS_MODULES` are not checked but may be referenced.
 pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
@@ -54,6 +56,9 @@ pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
         errors,
         warnings,
     ));
+    if args.checklist {
+        return checklist::run(args, &input, &result, out);
+    }
     print(&out)?;
     Ok(if errors > 0 {
         ExitCode::FAILURE

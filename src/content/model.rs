@@ -43,6 +43,48 @@ pub struct Module {
     pub integration: Option<Integration>,
     /// The mastery exam.
     pub exam: Exam,
+    /// Where the module's case study, common mistakes and implementation checklist are, for
+    /// `patterns check --checklist`. Each is 'file.md#Heading': a Markdown file in the
+    /// module's folder and a heading in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Sections>,
+}
+
+/// Sections an author marks for the module checklist, each 'file.md#Heading'.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sections {
+    /// A real-world case study, e.g. 'checkout.md#What happened'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_study: Option<String>,
+    /// The common mistakes, e.g. 'tuning.md#Common mistakes'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_mistakes: Option<String>,
+    /// A checklist for implementing the pattern, e.g. 'tuning.md#Implementation checklist'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementation_checklist: Option<String>,
+}
+
+impl Sections {
+    /// The marked sections as (YAML key, pointer), in checklist order.
+    pub fn entries(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("case_study", &self.case_study),
+            ("common_mistakes", &self.common_mistakes),
+            ("implementation_checklist", &self.implementation_checklist),
+        ]
+        .into_iter()
+        .filter_map(|(key, pointer)| pointer.as_deref().map(|p| (key, p)))
+        .collect()
+    }
+}
+
+/// A section pointer split into its file and heading: 'a.md#Common mistakes' →
+/// ('a.md', 'Common mistakes'). `None` when it has no '#' or either part is empty.
+pub fn split_pointer(pointer: &str) -> Option<(&str, &str)> {
+    let (file, heading) = pointer.split_once('#')?;
+    let (file, heading) = (file.trim(), heading.trim());
+    (!file.is_empty() && !heading.is_empty()).then_some((file, heading))
 }
 
 /// How much a module assumes.

@@ -39,7 +39,10 @@ pub fn scaffold(root: &Path, id: &str) -> Result<Vec<String>, ScaffoldError> {
     let files: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from(format!("modules/{id}/module.yaml")),
-            MODULE.replace("{id}", id).replace("{title}", &title),
+            MODULE
+                .replace("{id}", id)
+                .replace("{title}", &title)
+                .replace("{related}", related_of(id)),
         ),
         (
             PathBuf::from(format!("modules/{id}/basics.md")),
@@ -87,6 +90,15 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     file.write_all(text.as_bytes()).map_err(io)
 }
 
+/// A bundled module the scaffold names in `related` (never the module itself).
+fn related_of(id: &str) -> &'static str {
+    if id == "circuit-breaker" {
+        "retry-backoff"
+    } else {
+        "circuit-breaker"
+    }
+}
+
 /// 'rate-limiter' → 'Rate limiter'.
 fn title_of(id: &str) -> String {
     let words = id.replace('-', " ");
@@ -114,7 +126,7 @@ difficulty: beginner
 version: 1
 # Ids of modules to take first, and of modules that go well with this one.
 prerequisites: []
-related: []
+related: [{related}]
 # What the learner can do afterwards; start each with a verb.
 outcomes:
   - Predict a circuit breaker's state after a sequence of calls.
@@ -159,6 +171,13 @@ blocks:
 #   brief: checkout.md
 #   prompts: [Which calls get a breaker, and with which settings?]
 
+# Where `patterns check --checklist` finds the module's case study, common mistakes and
+# implementation checklist: 'file.md#Heading' (a file of this folder, one of its headings).
+sections:
+  case_study: basics.md#Case study
+  common_mistakes: basics.md#Common mistakes
+  implementation_checklist: basics.md#Implementation checklist
+
 exam:
   # Percent of points needed to pass.
   pass_mark: 80
@@ -173,12 +192,63 @@ exam:
       count: 1
 "#;
 
-const CONCEPT: &str = "# {title}
+const CONCEPT: &str = r#"# {title}
 
 Write the concept here, in Markdown: headings, lists, `code`, tables and
 quotes are rendered. Keep lines under 80 columns so the text reads well in a
-terminal.
-";
+terminal. `patterns check --checklist .` lists what each block still needs: a
+hook (the priming question), this explanation, a code example that compiles,
+a diagram, an analogy, an engine-backed exercise and reflection prompts.
+
+A circuit breaker counts consecutive failures while CLOSED. When the count
+reaches `failure_threshold` it opens, and calls fail fast without running.
+The first call more than `recovery_timeout` after the opening is a trial:
+successes close the breaker again, a failure reopens it.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Closed
+    Closed --> Open: failure_threshold failures in a row
+    Open --> HalfOpen: first call after recovery_timeout
+    HalfOpen --> Closed: success_threshold successes
+    HalfOpen --> Open: any failure
+```
+
+## In code
+
+Rust and Python examples are compiled by the checklist (`rustc`,
+`python3 -m py_compile`) when those are installed.
+
+```rust
+pub struct Counter {
+    failures: u32,
+    threshold: u32,
+}
+
+impl Counter {
+    /// Records one outcome; true when the breaker should open.
+    pub fn record(&mut self, success: bool) -> bool {
+        self.failures = if success { 0 } else { self.failures + 1 };
+        self.failures >= self.threshold
+    }
+}
+```
+
+## Case study
+
+Describe a real incident this pattern would have changed: what failed, what
+the callers did, and what the breaker would have done instead.
+
+## Common mistakes
+
+- Counting failures in total instead of in a row.
+- Letting every caller through at once when the timeout elapses.
+
+## Implementation checklist
+
+- [ ] One breaker per dependency, not one per process.
+- [ ] Log every transition with its reason.
+"#;
 
 const BANK: &str = r#"# yaml-language-server: $schema=../schema.json
 #
@@ -269,5 +339,11 @@ mod tests {
     #[test]
     fn titles_from_ids() {
         assert_eq!(title_of("rate-limiter"), "Rate limiter");
+    }
+
+    #[test]
+    fn related_never_names_the_module_itself() {
+        assert_eq!(related_of("rate-limiter"), "circuit-breaker");
+        assert_eq!(related_of("circuit-breaker"), "retry-backoff");
     }
 }

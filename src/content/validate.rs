@@ -16,6 +16,7 @@ use super::yaml::Node;
 mod exercise;
 mod module;
 mod parse;
+mod sections;
 mod sink;
 
 use exercise::check_bank;

@@ -8,6 +8,7 @@ use super::super::model::{Bank, Kind, Lab, Module};
 use super::super::scenario;
 use super::super::source::{DocSource, ModuleInput, read_markdown};
 use super::is_valid_id;
+use super::sections::{check_section_headings, section_docs};
 use super::sink::{Parsed, Seg, Sink, check_id, check_text, locate};
 
 pub(super) fn check_module(
@@ -355,6 +356,7 @@ pub(super) fn read_docs(
             vec![Seg::Key("integration"), Seg::Key("brief")],
         ));
     }
+    names.extend(section_docs(module));
     for (name, field, at) in names {
         if files.contains_key(&name) {
             continue;
@@ -384,6 +386,7 @@ pub(super) fn read_docs(
             }
         }
     }
+    check_section_headings(sink, module, &files);
     files
 }
 

@@ -7,6 +7,7 @@
 //! the output.
 
 mod blocks;
+mod diagram;
 mod table;
 mod wrap;
 

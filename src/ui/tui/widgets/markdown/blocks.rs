@@ -6,6 +6,7 @@
 
 use pulldown_cmark::HeadingLevel;
 
+use super::diagram;
 use super::wrap::{self, push_run, runs_width, text_width, truncate};
 use super::{CODE_INDENT, Renderer, TAB_STOP};
 
@@ -53,9 +54,13 @@ impl Renderer<'_> {
     }
 
     pub(super) fn end_code_block(&mut self) {
-        let Some((code, language)) = self.code.take() else {
+        let Some((mut code, mut language)) = self.code.take() else {
             return;
         };
+        // A mermaid state diagram or flowchart is drawn; its label names the type.
+        if let Some((label, drawn)) = diagram::drawn(&language, &code) {
+            (language, code) = (label, drawn);
+        }
         self.separate();
         let width = self.content_width();
         // The indent only sets the block apart; below twice its width it would leave the
