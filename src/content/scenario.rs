@@ -128,9 +128,8 @@ pub fn breaker_config(spec: &BreakerSpec) -> Result<BreakerConfig, ItemError> {
         slow_call: spec.slow_call.map(Timespan::get),
         slow_rate: spec.slow_rate,
     };
-    let base = preset(spec.preset.unwrap_or(PresetName::Seed)).config();
-    let config = overrides
-        .apply(base)
+    let config = preset(spec.preset.unwrap_or(PresetName::Seed))
+        .configure(&overrides)
         .map_err(|e| ItemError::new("breaker", e.to_string()))?;
     config.validate().map_err(|e| {
         ItemError::new("breaker", format!("breaker: {e}"))

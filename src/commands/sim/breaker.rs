@@ -66,7 +66,7 @@ pub fn breaker_config(flags: &BreakerFlags) -> Result<(Preset, BreakerConfig), U
              are judged as a rate once all '--half-open-max-calls' of them have completed"
         )));
     }
-    let config = overrides.apply(base).map_err(|error| {
+    let config = preset.configure(&overrides).map_err(|error| {
         let flag = error.field.replace('_', "-");
         UsageError::new(format!(
             "'--{flag}' needs a window to count calls in, and the {preset} preset has none: \
