@@ -17,6 +17,7 @@ mod exercise;
 mod module;
 mod parse;
 mod sink;
+pub mod variation;
 
 use exercise::check_bank;
 use module::{check_exercise_blocks, check_module, check_prerequisite_cycles, read_docs};

@@ -145,6 +145,9 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
         }
     }
     let params_ok = check_params(sink, exercise, kind);
+    if params_ok && depth == Depth::Full {
+        super::variation::check_variation(sink, exercise);
+    }
     match kind {
         Kind::Choice(choice) => check_choice(sink, id, choice),
         Kind::Numeric(numeric) => {
