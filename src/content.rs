@@ -16,6 +16,7 @@ pub mod bundled;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod prose;
 pub mod sanitize;
 pub mod scaffold;
 pub mod scenario;

@@ -31,6 +31,13 @@ const MAX_RUNS: u32 = 10_000;
 const MAX_REQUESTS: f64 = 10_000_000.0;
 
 pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
+    print(&text(args, global)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim storm` prints (after any chart); `check` re-runs the `patterns`
+/// blocks of Markdown through it.
+pub fn text(args: SimStormArgs, global: &Global) -> miette::Result<String> {
     let strategies = strategies(&args)?;
     let clients = client_counts(&args)?;
     if !(1..=MAX_RUNS).contains(&args.runs) {
@@ -46,8 +53,7 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
         ScenarioArg::Contention => run_contention(&args, &strategies, &clients, threads, charts)?,
         ScenarioArg::Outage => run_outage(&args, &strategies, &clients, threads, charts)?,
     };
-    print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(text)
 }
 
 fn strategies(args: &SimStormArgs) -> Result<Vec<Strategy>, UsageError> {
