@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use super::{Outcome, print};
 use crate::cli::{CheckArgs, Global};
 use crate::content::load::LoadedModule;
-use crate::content::{Diagnostic, Severity};
 use crate::content::load::{Input, MODULES_ENV, extra_roots};
 use crate::content::validate::{Depth, validate};
+use crate::content::{Diagnostic, Severity};
 
 /// Checks the paths (or the bundled content) and prints the report. Modules under
 /// `--modules-dir` / `PATTERNS_MODULES` are not checked but may be referenced.
@@ -40,7 +40,9 @@ pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
         .collect();
     let mut result = validate(&input, Depth::Full);
     let markdown = prose_diagnostics(&input, &result.modules);
-    result.diagnostics.extend(markdown.iter().map(|(d, _)| d.clone()));
+    result
+        .diagnostics
+        .extend(markdown.iter().map(|(d, _)| d.clone()));
     let mut out = String::new();
     for diagnostic in &result.diagnostics {
         let source = sources.get(diagnostic.path.as_str()).copied().or_else(|| {

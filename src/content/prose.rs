@@ -58,7 +58,10 @@ pub struct Split<'a> {
 /// Splits a block's code; `None` when its first line is not a `patterns` command.
 pub fn split(code: &str) -> Option<Split<'_>> {
     let first = code.lines().next()?;
-    let start = first.trim_start().strip_prefix("$ ").unwrap_or(first.trim_start());
+    let start = first
+        .trim_start()
+        .strip_prefix("$ ")
+        .unwrap_or(first.trim_start());
     if !start.starts_with("patterns ") {
         return None;
     }
@@ -69,7 +72,10 @@ pub fn split(code: &str) -> Option<Split<'_>> {
         consumed += line.len();
         let text = line.trim_end_matches(['\n', '\r']);
         command_lines.push(text);
-        let bare = text.trim_start().strip_prefix("$ ").unwrap_or(text.trim_start());
+        let bare = text
+            .trim_start()
+            .strip_prefix("$ ")
+            .unwrap_or(text.trim_start());
         match bare.trim_end().strip_suffix('\\') {
             Some(continued) => {
                 command.push_str(continued.trim());
@@ -152,7 +158,15 @@ mod tests {
     fn words_follow_shell_quoting() {
         assert_eq!(
             words("patterns sim breaker --script \"5F +60s S\" --preset 'seed'").unwrap(),
-            ["patterns", "sim", "breaker", "--script", "5F +60s S", "--preset", "seed"]
+            [
+                "patterns",
+                "sim",
+                "breaker",
+                "--script",
+                "5F +60s S",
+                "--preset",
+                "seed"
+            ]
         );
         assert!(words("a \"b").is_err());
     }

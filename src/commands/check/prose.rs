@@ -39,7 +39,10 @@ fn check_block(path: &str, block: &Block) -> Result<(), Diagnostic> {
             "close the quote",
         )
     })?;
-    if words.iter().any(|w| w == "--svg" || w.starts_with("--svg=")) {
+    if words
+        .iter()
+        .any(|w| w == "--svg" || w.starts_with("--svg="))
+    {
         return Err(fail(
             "a 'patterns' block may not write files ('--svg')".into(),
             "remove '--svg'; the block shows what the command prints",
@@ -49,7 +52,11 @@ fn check_block(path: &str, block: &Block) -> Result<(), Diagnostic> {
         let first = e.to_string();
         let first = first.lines().next().unwrap_or_default().to_owned();
         fail(
-            format!("cannot run '{}': {}", split.command, first.trim_start_matches("error: ")),
+            format!(
+                "cannot run '{}': {}",
+                split.command,
+                first.trim_start_matches("error: ")
+            ),
             "run the command in a shell to see the full usage message",
         )
     })?;
