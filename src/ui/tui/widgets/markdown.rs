@@ -7,6 +7,7 @@
 //! the output.
 
 mod blocks;
+mod command;
 mod table;
 mod wrap;
 
