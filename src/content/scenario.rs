@@ -28,8 +28,8 @@ mod tune;
 
 pub use compute::{agrees, computed};
 pub use params::{
-    draw, extreme_variants, instantiate, param_values, placeholders, script_of, set_backoff,
-    set_breaker, settable, substitute, templates,
+    ANSWER_PLACEHOLDER, draw, extreme_variants, instantiate, param_values, placeholders, script_of,
+    set_backoff, set_breaker, settable, substitute, templates,
 };
 use tune::check_tune;
 pub use tune::{GoalResult, TuneOutcome, metric_name, outage_config, simulate_tune};

@@ -254,8 +254,29 @@ pub fn instantiate(exercise: &Exercise, values: &ParamValues) -> Result<Exercise
         }
         numeric.answer = computed(compute)?;
     }
+    out.explanation = exercise
+        .explanation
+        .as_ref()
+        .map(|text| explain(text, values, out.numeric.as_ref()));
     out.params.clear();
     Ok(out)
+}
+
+/// The placeholder an explanation uses for a numeric's key (computed by the engine when the
+/// numeric has `compute`).
+pub const ANSWER_PLACEHOLDER: &str = "answer";
+
+/// An explanation with its `{param}` placeholders filled with the drawn values and
+/// `{answer}` with the numeric's key, so the numbers it quotes are the item's own.
+fn explain(text: &str, values: &ParamValues, numeric: Option<&Numeric>) -> String {
+    let filled = substitute(text, values);
+    match numeric {
+        Some(numeric) => filled.replace(
+            &format!("{{{ANSWER_PLACEHOLDER}}}"),
+            &numeric.answer.to_string(),
+        ),
+        None => filled,
+    }
 }
 
 /// Sets the outage setting `name` (ignores names that are not outage settings).
