@@ -25,6 +25,7 @@ use super::validate::Depth;
 mod compute;
 mod params;
 mod tune;
+mod wording;
 
 pub use compute::{agrees, computed};
 pub use params::{

@@ -118,7 +118,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 pub fn substitute(text: &str, values: &ParamValues) -> String {
     let mut out = text.to_owned();
     for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        out = super::wording::fill(&out, name, value);
     }
     out
 }
