@@ -82,8 +82,8 @@ fn list_shows_the_module_and_its_counts() {
     assert_eq!(module["difficulty"], "intermediate");
     assert_eq!(module["minutes"], 120);
     assert_eq!(module["blocks"], 5);
-    // 20 pool items plus 9 generators.
-    assert_eq!(module["exam_items"], 29);
+    // 19 pool items plus 5 generators.
+    assert_eq!(module["exam_items"], 24);
 }
 
 #[test]
