@@ -399,6 +399,9 @@ pub enum BudgetQuestion {
     RetriesUntilRefused,
     /// How many successful calls it needs before it admits a retry (0: it admits now).
     SuccessesUntilAdmitted,
+    /// The probability, in percent, that an 'adaptive:K' throttle rejects the next request
+    /// locally, after 'NR' requests of which 'NS' were accepted.
+    RejectionPercent,
 }
 
 /// A short text answer.
