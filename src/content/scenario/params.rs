@@ -9,7 +9,7 @@ use crate::engine::rng::Rng;
 
 use super::super::model::{
     BackoffSpec, BreakerSpec, Compute, Exercise, JitterName, Kind, Numeric, OutageSpec, Param,
-    ParamValue, Timespan,
+    ParamValue, Quantity, Timespan,
 };
 use super::compute::computed;
 use super::{ItemError, ParamValues};
@@ -271,10 +271,17 @@ pub const ANSWER_PLACEHOLDER: &str = "answer";
 fn explain(text: &str, values: &ParamValues, numeric: Option<&Numeric>) -> String {
     let filled = substitute(text, values);
     match numeric {
-        Some(numeric) => filled.replace(
-            &format!("{{{ANSWER_PLACEHOLDER}}}"),
-            &numeric.answer.to_string(),
-        ),
+        Some(numeric) => {
+            // At most four decimals: "84.1584", not the float's every digit.
+            let shown = match numeric.answer {
+                Quantity::Number(x) => {
+                    let text = format!("{x:.4}");
+                    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+                }
+                duration => duration.to_string(),
+            };
+            filled.replace(&format!("{{{ANSWER_PLACEHOLDER}}}"), &shown)
+        }
         None => filled,
     }
 }
