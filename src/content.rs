@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod load;
 pub mod model;
+pub mod prose;
 pub mod sanitize;
 pub mod scaffold;
 pub mod scenario;

@@ -157,6 +157,10 @@ impl Item {
             .kind()
             .ok_or_else(|| ItemProblem::NoKind(exercise.id.clone()))?;
         let keyed = Keyed::new(kind).map_err(scenario_error)?;
+        let mut concrete = concrete;
+        if let (Keyed::Numeric(_, key), Some(text)) = (&keyed, &concrete.explanation) {
+            concrete.explanation = Some(scenario::fill_answer(text, *key));
+        }
         Ok(Self {
             exercise: concrete,
             values,

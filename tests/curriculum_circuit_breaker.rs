@@ -34,18 +34,29 @@ fn list_shows_five_blocks_and_the_exam_size() {
     assert_eq!(entry["blocks"], 5);
     assert_eq!(entry["minutes"], 165);
     assert_eq!(entry["exam_items"], module().exam_items() as u64);
-    assert_eq!(entry["exam_items"], 37);
+    assert_eq!(entry["exam_items"], 32);
 }
 
 #[test]
 fn the_exam_holds_the_seed_question_and_enough_items() {
     let module = module();
     let exam = &module.module.exam;
+    // The seed's six-step question is the worked example of block 1 (taught, stepped in
+    // the lab, practised); the exam asks traces the learner has not seen (issue 13).
     assert!(
-        exam.pools
+        !exam
+            .pools
             .iter()
             .any(|p| p.items.iter().any(|i| i == "cb-seed-exam-trace")),
-        "the seed's six-step question is in a pool"
+        "the worked seed trace is not examined"
+    );
+    assert!(
+        module
+            .module
+            .blocks
+            .iter()
+            .any(|b| b.practice.iter().any(|i| i == "cb-seed-exam-trace")),
+        "the seed's six-step question is practised"
     );
     // The seed question's key, from the engine, is the one DESIGN §3 states.
     let seed = module.exercise("cb-seed-exam-trace").expect("defined");
@@ -55,8 +66,7 @@ fn the_exam_holds_the_seed_question_and_enough_items() {
         breaker_trace(&trace.breaker, &trace.script).expect("runs"),
         [Closed, Closed, Open, Open, HalfOpen, Open]
     );
-    let others = module.exam_items() - 1;
-    assert!(others >= 15, "{others} items besides the seed question");
+    assert!(module.exam_items() >= 15, "{} items", module.exam_items());
     let parametric = exam
         .generators
         .iter()
@@ -66,7 +76,7 @@ fn the_exam_holds_the_seed_question_and_enough_items() {
                 .is_some_and(|e| e.is_parametric())
         })
         .count();
-    assert!(parametric >= 5, "{parametric} parametric generators");
+    assert!(parametric >= 2, "{parametric} parametric generators");
     assert!(exam.pass_mark >= 70 && exam.pass_mark <= 90);
 }
 
@@ -121,7 +131,15 @@ fn concept_markdown_fits_78_columns() {
         "checkout.md",
     ] {
         let text = module.markdown(name).expect("bundled");
+        // ```patterns blocks hold the engine's own output, drawn cut to the screen.
+        let mut in_engine_output = false;
         for (n, line) in text.lines().enumerate() {
+            if line.starts_with("```") {
+                in_engine_output = line == "```patterns";
+            }
+            if in_engine_output {
+                continue;
+            }
             let width = line.chars().count();
             assert!(width <= 78, "{name}:{}: {width} columns", n + 1);
         }

@@ -99,3 +99,77 @@ fn the_exams_draw_engine_backed_kinds() {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
 }
+
+/// Issue 13 §2: an exam's generated items test their parameters. For every bundled module,
+/// each generated slot (a generator's n-th item) is drawn at 20 exam seeds; at least half of
+/// the slots must show 3 or more different keys. Prints the figure per module.
+#[test]
+fn generated_exam_items_vary_their_keys() {
+    use std::collections::{BTreeMap, BTreeSet};
+    for id in module_ids() {
+        let module = answers::module(&id);
+        let mut keys: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
+        for seed in 0..20 {
+            let exam = answers::exam(&module, seed);
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for question in exam.items().iter().filter(|q| q.pool == "generator") {
+                let item = &question.question.item;
+                let n = seen.entry(item.id().to_owned()).or_default();
+                keys.entry((item.id().to_owned(), *n))
+                    .or_default()
+                    .insert(item.key_text());
+                *n += 1;
+            }
+        }
+        let varied = keys.values().filter(|k| k.len() >= 3).count();
+        let detail: Vec<String> = keys
+            .iter()
+            .map(|((item, n), k)| format!("{item}#{n}: {}", k.len()))
+            .collect();
+        println!(
+            "{id}: {varied} of {} generated items show >= 3 distinct keys over 20 seeds ({})",
+            keys.len(),
+            detail.join(", ")
+        );
+        assert!(!keys.is_empty(), "{id} has generators");
+        assert!(
+            varied * 2 >= keys.len(),
+            "{id}: only {varied} of {} generated items vary: {detail:?}",
+            keys.len()
+        );
+    }
+}
+
+/// Issue 13 §2 balance: the circuit-breaker exam never asks the worked seed trace and is at
+/// most 40 % state traces; retry-backoff asks at most two backoff schedules.
+#[test]
+fn exams_are_balanced() {
+    let breaker = answers::module("circuit-breaker");
+    let backoff = answers::module("retry-backoff");
+    for seed in 0..20 {
+        let exam = answers::exam(&breaker, seed);
+        let items = exam.items();
+        let traces = items
+            .iter()
+            .filter(|q| q.question.item.kind_name() == "state_trace")
+            .count();
+        assert!(
+            traces * 10 <= items.len() * 4,
+            "seed {seed}: {traces} of {} items are state traces",
+            items.len()
+        );
+        assert!(
+            items
+                .iter()
+                .all(|q| q.question.item.id() != "cb-seed-exam-trace"),
+            "seed {seed}: the worked trace is examined"
+        );
+        let exam = answers::exam(&backoff, seed);
+        let schedules = exam
+            .items()
+            .iter()
+            .filter(|q| q.question.item.kind_name() == "backoff_schedule")
+            .count();
+        assert!(schedules <= 2, "seed {seed}: {schedules} backoff schedules");
+    }
+}

@@ -41,12 +41,12 @@ fn list_shows_the_module_with_its_block_and_exam_item_counts() {
     assert_eq!(module["difficulty"], "intermediate");
     assert_eq!(module["blocks"], 5);
     assert_eq!(module["minutes"], 125);
-    // 22 pool items and 5 generators.
-    assert_eq!(module["exam_items"], 27);
+    // 20 pool items and 2 generators (at most two items of ceiling arithmetic, issue 13).
+    assert_eq!(module["exam_items"], 22);
 }
 
 #[test]
-fn the_exam_has_at_least_15_items_of_which_5_are_parametric() {
+fn the_exam_has_at_least_15_items_of_which_2_are_parametric() {
     let loaded = Library::load(&[]);
     let module = loaded.library.get(ID).expect("bundled");
     let exam = &module.module.exam;
@@ -64,7 +64,7 @@ fn the_exam_has_at_least_15_items_of_which_5_are_parametric() {
                 .is_some_and(|e| e.is_parametric())
         })
         .count();
-    assert!(parametric >= 5, "{parametric} parametric generators");
+    assert!(parametric >= 2, "{parametric} parametric generators");
     assert_eq!(exam.pass_mark, 80);
     // Every exam item is graded and carries hints and an explanation.
     let ids = exam
@@ -98,7 +98,15 @@ fn the_markdown_fits_80_columns() {
     let module = loaded.library.get(ID).expect("bundled");
     for block in &module.module.blocks {
         let text = module.markdown(&block.concept).expect("concept file");
+        // ```patterns blocks hold the engine's own output, drawn cut to the screen.
+        let mut in_engine_output = false;
         for (n, line) in text.lines().enumerate() {
+            if line.starts_with("```") {
+                in_engine_output = line == "```patterns";
+            }
+            if in_engine_output {
+                continue;
+            }
             let width = line.chars().count();
             assert!(width <= 80, "{}:{}: {width} columns", block.concept, n + 1);
         }

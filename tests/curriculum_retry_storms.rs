@@ -82,8 +82,8 @@ fn list_shows_the_module_and_its_counts() {
     assert_eq!(module["difficulty"], "intermediate");
     assert_eq!(module["minutes"], 120);
     assert_eq!(module["blocks"], 5);
-    // 20 pool items plus 9 generators.
-    assert_eq!(module["exam_items"], 29);
+    // 19 pool items plus 5 generators.
+    assert_eq!(module["exam_items"], 24);
 }
 
 #[test]
@@ -239,4 +239,35 @@ fn the_bucket_tune_rejects_a_small_bucket_and_fast_retries() {
         ("jitter", name("full")),
     ]);
     assert!(passes(id, &example));
+}
+
+#[test]
+fn adaptive_throttling_rejects_beyond_k_times_the_accepts() {
+    learner_formula_is_accepted("rs-adaptive-throttle", |v| {
+        let (requests, accepts, k) = (num(v, "requests"), num(v, "accepts"), num(v, "k"));
+        (((requests - k * accepts) / (requests + 1.0)).max(0.0)) * 100.0
+    });
+}
+
+/// Explanations quote the drawn values and the engine's key, never the author's example.
+#[test]
+fn explanations_quote_the_items_own_numbers() {
+    let exercise = module_exercise("rs-adaptive-throttle");
+    for values in all_values(&exercise) {
+        let item = scenario::instantiate(&exercise, &values).expect("instantiates");
+        let explanation = item.explanation.expect("has one");
+        assert!(!explanation.contains('{'), "{explanation}");
+        let requests = values["requests"].to_string();
+        assert!(
+            explanation.contains(&format!("max(0, ({requests} − ")),
+            "{explanation}"
+        );
+        let key = item.numeric.expect("numeric").answer.as_f64();
+        let shown = format!("{key:.4}");
+        let shown = shown.trim_end_matches('0').trim_end_matches('.');
+        assert!(
+            explanation.contains(&format!("= {shown} %")),
+            "{explanation}"
+        );
+    }
 }

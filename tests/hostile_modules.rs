@@ -270,7 +270,7 @@ exercises:
     prompt: "Param{E}-ok {failure_threshold}"
     state_trace:
       breaker: {preset: seed}
-      script: "{failure_threshold}F"
+      script: "2F +1s 1F"
     hints: ["ParamHint{E}-ok"]
     explanation: "ParamWhy{E}-ok"
   - id: schedule

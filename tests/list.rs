@@ -47,7 +47,7 @@ fn json_has_the_documented_shape() {
             "difficulty": "intermediate",
             "minutes": 165,
             "blocks": 5,
-            "exam_items": 37,
+            "exam_items": 32,
             "progress": {
                 "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
                 "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
@@ -59,7 +59,7 @@ fn json_has_the_documented_shape() {
             "difficulty": "intermediate",
             "minutes": 125,
             "blocks": 5,
-            "exam_items": 27,
+            "exam_items": 22,
             "progress": {
                 "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
                 "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
@@ -71,7 +71,7 @@ fn json_has_the_documented_shape() {
             "difficulty": "intermediate",
             "minutes": 120,
             "blocks": 5,
-            "exam_items": 29,
+            "exam_items": 24,
             "progress": {
                 "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
                 "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,

@@ -176,8 +176,8 @@ fn bad_flag_values_are_usage_errors_naming_flag_and_value() {
     );
     usage_error(
         &[
-            "--preset",
-            "gobreaker",
+            "--half-open-max-calls",
+            "1",
             "--success-threshold",
             "3",
             "--script",
@@ -215,4 +215,31 @@ fn a_closed_stdout_is_not_an_error() {
     drop(child.stdout.take());
     let status = child.wait().expect("wait");
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn gobreaker_flags_mean_what_gobreakers_settings_mean() {
+    // MaxRequests 3: three trial calls admitted, a fourth rejected, three successes close.
+    let json = sim_json(&[
+        "--preset",
+        "gobreaker",
+        "--half-open-max-calls",
+        "3",
+        "--script",
+        "6F +61s 2S 1S",
+    ]);
+    assert_eq!(states(&json), ["OPEN", "OPEN", "HALF_OPEN", "CLOSED"]);
+    assert_eq!(json["config"]["success_threshold"], 3);
+    // Timeout 0 is gobreaker's 60 s; ConsecutiveFailures > 0 trips on the first failure.
+    let json = sim_json(&[
+        "--preset",
+        "gobreaker",
+        "--recovery-timeout",
+        "0s",
+        "--failure-threshold",
+        "0",
+        "--script",
+        "F +60s F +1ms S",
+    ]);
+    assert_eq!(states(&json), ["OPEN", "OPEN", "OPEN", "OPEN", "CLOSED"]);
 }

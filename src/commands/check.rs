@@ -1,15 +1,17 @@
 //! `patterns check [PATH...]`: validate content and print every diagnostic; exit 1 when
 //! any is an error. No path: the bundled modules.
 
+mod prose;
+
 use std::collections::HashMap;
 use std::process::ExitCode;
 
 use super::{Outcome, print};
 use crate::cli::{CheckArgs, Global};
-use crate::content::Severity;
 use crate::content::load::{MODULES_ENV, extra_roots};
-use crate::content::source::Input;
+use crate::content::source::{Input, LoadedModule};
 use crate::content::validate::{Depth, validate};
+use crate::content::{Diagnostic, Severity};
 
 mod checklist;
 
@@ -38,10 +40,20 @@ pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
                 .map(|b| (b.display.as_str(), b.text.as_str())),
         )
         .collect();
-    let result = validate(&input, Depth::Full);
+    let mut result = validate(&input, Depth::Full);
+    let markdown = prose_diagnostics(&input, &result.modules);
+    result
+        .diagnostics
+        .extend(markdown.iter().map(|(d, _)| d.clone()));
     let mut out = String::new();
     for diagnostic in &result.diagnostics {
-        out.push_str(&diagnostic.render(sources.get(diagnostic.path.as_str()).copied()));
+        let source = sources.get(diagnostic.path.as_str()).copied().or_else(|| {
+            markdown
+                .iter()
+                .find(|(d, _)| d.path == diagnostic.path)
+                .map(|(_, text)| text.as_str())
+        });
+        out.push_str(&diagnostic.render(source));
         out.push('\n');
     }
     let errors = result
@@ -65,6 +77,28 @@ pub fn run(args: &CheckArgs, global: &Global) -> Outcome {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The `patterns` blocks of every checked module's Markdown, re-run (see `prose`); each
+/// diagnostic with the Markdown it points into.
+fn prose_diagnostics(input: &Input, modules: &[LoadedModule]) -> Vec<(Diagnostic, String)> {
+    let mut out = Vec::new();
+    for source in &input.modules {
+        let Some(module) = modules.iter().find(|m| m.id() == source.folder) else {
+            continue;
+        };
+        let folder = source
+            .display
+            .strip_suffix("module.yaml")
+            .unwrap_or(&source.display);
+        for (name, text) in &module.docs {
+            let path = format!("{folder}{name}");
+            for diagnostic in prose::check_markdown(&path, text) {
+                out.push((diagnostic, text.clone()));
+            }
+        }
+    }
+    out
 }
 
 fn summary(modules: usize, banks: usize, errors: usize, warnings: usize) -> String {

@@ -91,6 +91,18 @@ fn with_progress<C: Sync, R: Send>(
     })
 }
 
+/// What a non-interactive `patterns sim …` prints, without printing it (no chart is shown
+/// when `global.plain`). `check` re-runs the `patterns` blocks of Markdown through it.
+pub fn text(command: SimCommand, global: &Global) -> miette::Result<String> {
+    match command {
+        SimCommand::Breaker(args) => breaker::text(args),
+        SimCommand::Backoff(args) => backoff::text(args, global),
+        SimCommand::Storm(args) => storm::text(args, global),
+        SimCommand::Limiter(args) => limiter::text(args),
+        SimCommand::System(args) => system::text(args),
+    }
+}
+
 pub fn run(command: SimCommand, global: &Global) -> Outcome {
     match command {
         SimCommand::Breaker(args) => breaker::run(args, global),

@@ -418,7 +418,9 @@ pub struct Numeric {
 #[serde(deny_unknown_fields)]
 pub struct Compute {
     /// A retry budget as in `sim storm --budget`: 'tokens:MAX:RATIO', 'ratio:PCT' or
-    /// 'ratio:PCT:WINDOW'. It starts fresh (a token bucket starts full).
+    /// 'ratio:PCT:WINDOW'. It starts fresh (a token bucket starts full). Or 'adaptive:K',
+    /// the SRE book's client-side adaptive throttle (events 'NR NS', ask
+    /// 'rejection_percent').
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<String>,
     /// What happens to the budget, in order, separated by spaces: 'NR' N original requests,
@@ -454,6 +456,9 @@ pub enum BudgetQuestion {
     RetriesUntilRefused,
     /// How many successful calls it needs before it admits a retry (0: it admits now).
     SuccessesUntilAdmitted,
+    /// The probability, in percent, that an 'adaptive:K' throttle rejects the next request
+    /// locally, after 'NR' requests of which 'NS' were accepted.
+    RejectionPercent,
 }
 
 /// A short text answer.

@@ -296,15 +296,19 @@ exercises:
     block: basics
     params:
       failure_threshold: {min: 2, max: 5}
-    prompt: "failure_threshold {failure_threshold}: give the state after each step of '{failure_threshold}F 1S'."
+      failures: {min: 1, max: 6}
+      wait: {one_of: [9s, 10s, 11s]}
+    prompt: "failure_threshold {failure_threshold}, recovery_timeout 10s: give the state after each step of '{failures}F +{wait} 1S'."
     state_trace:
-      breaker: {preset: seed}
-      script: "{failure_threshold}F 1S"
+      breaker: {preset: seed, recovery_timeout: 10s}
+      script: "{failures}F +{wait} 1S"
     hints:
-      - A breaker that is OPEN rejects calls without running them.
+      - Do the failures reach failure_threshold? An OPEN breaker rejects calls without running them.
+      - Only a call made more than recovery_timeout after the opening runs, as the trial.
     explanation: >-
-      The failures reach the threshold and open the breaker; the success that follows is
-      rejected, because the recovery timeout has not elapsed.
+      Fewer failures than failure_threshold leave the breaker CLOSED. Otherwise it opens,
+      rejects the call made at or before 10 s, and runs the first call after 10 s as the
+      trial (HALF_OPEN; success_threshold 2 needs one more success to close).
 
   # Other kinds, for reference:
   # - id: x

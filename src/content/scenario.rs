@@ -45,16 +45,17 @@ mod schedule;
 mod specs;
 mod trace;
 mod tune;
+mod wording;
 
 pub use compute::{agrees, computed};
 pub use kind::{EngineBacked, ExpectScope, LoadCheck, Scenario};
 pub use measure::{BreakerMeasures, Measured};
 pub use params::{draw, engine_backed, extreme_variants, instantiate, settable, templates};
 pub use specs::{
-    BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, MAX_ATTEMPTS, OUTAGE_SETTINGS, ParamValues,
-    Setting, backoff_ceilings, backoff_config, breaker_config, breaker_run, breaker_trace, jitter,
-    outage_config, param_values, placeholders, preset, set_backoff, set_breaker, state_name,
-    substitute,
+    ANSWER_PLACEHOLDER, BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, MAX_ATTEMPTS,
+    OUTAGE_SETTINGS, ParamValues, Setting, backoff_ceilings, backoff_config, breaker_config,
+    breaker_run, breaker_trace, fill_answer, jitter, outage_config, param_values, placeholders,
+    preset, set_backoff, set_breaker, state_name, substitute,
 };
 pub use tune::{GoalResult, TuneOutcome, simulate_tune};
 

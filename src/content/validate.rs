@@ -18,6 +18,7 @@ mod module;
 mod parse;
 mod sections;
 mod sink;
+pub mod variation;
 
 use exercise::check_bank;
 use module::{check_exercise_blocks, check_module, check_prerequisite_cycles, read_docs};

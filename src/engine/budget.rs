@@ -1,7 +1,8 @@
 //! Retry budgets: rules that refuse a retry when retrying has become part of the problem.
 //!
 //! Two families: gRPC's retry-throttling token bucket, and the seed's ratio budget (retries
-//! below a percentage of requests), cumulative as in the seed or over a sliding time window.
+//! below a percentage of requests), cumulative as in the seed or over a sliding time window;
+//! beside them the SRE book's client-side adaptive throttle ([`AdaptiveThrottle`]).
 //! Arithmetic is exact (integers in thousandths), so admission at a boundary never depends on
 //! float rounding: exactly half the tokens refuses; exactly the percentage refuses.
 
@@ -13,6 +14,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::duration::{format_duration, parse_duration};
+
+mod adaptive;
+pub use adaptive::{AdaptiveThrottle, BadMultiplier};
 
 /// Why a budget's values or spec make no sense. Messages name the value and the accepted
 /// forms.

@@ -13,6 +13,8 @@ use crate::engine::breaker::{
 };
 use crate::engine::window::WindowConfig;
 
+mod library;
+
 /// A library whose default breaker can be reproduced.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Preset {
@@ -53,6 +55,13 @@ impl Preset {
             Self::Resilience4j => "resilience4j",
             Self::Polly => "polly",
         }
+    }
+
+    /// The library's breaker with `overrides` read as the library's own settings (see
+    /// [`library`]: gobreaker's `Timeout 0` is 60 s, its `MaxRequests` sets the half-open cap
+    /// and the closing count), on top of its defaults.
+    pub fn configure(self, overrides: &BreakerOverrides) -> Result<BreakerConfig, NeedsWindow> {
+        library::translate(self, overrides).apply(self.config())
     }
 
     /// The library's default breaker, as DESIGN §3 states it.

@@ -282,17 +282,15 @@ fn parametric_items_are_deterministic_per_seed() {
     );
     // The key is the engine's for the drawn values.
     let threshold = a.values()["failure_threshold"].to_string();
-    let timeout = a.values()["recovery_timeout"].to_string();
+    let failures = a.values()["failures"].to_string();
+    let wait = a.values()["wait"].to_string();
     let spec = BreakerSpec {
         failure_threshold: threshold.parse().ok(),
         success_threshold: Some(2),
+        recovery_timeout: Some(Timespan(std::time::Duration::from_secs(30))),
         ..BreakerSpec::default()
     };
-    let script = format!("{threshold}F +{timeout} 1S +1s 2S 1F");
-    let mut spec = spec;
-    spec.recovery_timeout = Some(Timespan(
-        crate::engine::duration::parse_duration(&timeout).expect("duration"),
-    ));
+    let script = format!("{failures}F +{wait} 1S +1s 2S 1F");
     let states = scenario::breaker_trace(&spec, &script).expect("runs");
     assert_eq!(a.key_text(), join_states(&states));
     // Some other seed draws other values.

@@ -18,6 +18,13 @@ use crate::ui::tui::Theme;
 use crate::ui::tui::screens::backoff_chart::BackoffChart;
 
 pub fn run(args: SimBackoffArgs, global: &Global) -> Outcome {
+    print(&text(args, global)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim backoff` prints (after any chart); `check` re-runs the `patterns`
+/// blocks of Markdown through it.
+pub fn text(args: SimBackoffArgs, global: &Global) -> miette::Result<String> {
     let mut config = backoff_config(&args.backoff, &BackoffConfig::default())?;
     config.jitter = jitter(args.jitter);
     if !(1..=1000).contains(&args.attempts) {
@@ -66,8 +73,7 @@ pub fn run(args: SimBackoffArgs, global: &Global) -> Outcome {
             None => schedule_table(&config, seed, &schedule),
         }
     };
-    print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(text)
 }
 
 fn jitter(arg: JitterArg) -> Jitter {

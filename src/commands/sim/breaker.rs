@@ -22,6 +22,13 @@ pub fn run(args: SimBreakerArgs, global: &Global) -> Outcome {
     if super::stepper::wanted(&args, global)? {
         return super::stepper::run(&args);
     }
+    print(&text(args)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim breaker --script …` prints (the table or the JSON); `check` re-runs
+/// the `patterns` blocks of Markdown through it.
+pub fn text(args: SimBreakerArgs) -> miette::Result<String> {
     let (preset, config) = breaker_config(&args.breaker)?;
     let Some(text) = args.script else {
         return Err(UsageError::new(NO_SCRIPT).into());
@@ -35,8 +42,7 @@ pub fn run(args: SimBreakerArgs, global: &Global) -> Outcome {
     } else {
         table(preset, &config, &script, &run)
     };
-    print(&output)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(output)
 }
 
 /// The preset's configuration with the flags' values in place of its own, validated.
@@ -66,7 +72,7 @@ pub fn breaker_config(flags: &BreakerFlags) -> Result<(Preset, BreakerConfig), U
              are judged as a rate once all '--half-open-max-calls' of them have completed"
         )));
     }
-    let config = overrides.apply(base).map_err(|error| {
+    let config = preset.configure(&overrides).map_err(|error| {
         let flag = error.field.replace('_', "-");
         UsageError::new(format!(
             "'--{flag}' needs a window to count calls in, and the {preset} preset has none: \

@@ -25,18 +25,31 @@ pub fn run(args: SimLimiterArgs, global: &Global) -> Outcome {
         }
         return Err(UsageError::new(NO_SCRIPT).into());
     };
+    print(&script_text(config, &args, text)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim limiter --script …` prints (the table, JSON or CSV); `check` re-runs
+/// the `patterns` blocks of Markdown through it.
+pub fn text(args: SimLimiterArgs) -> miette::Result<String> {
+    let config = limiter_config(&args)?;
+    let Some(text) = &args.script else {
+        return Err(UsageError::new(NO_SCRIPT).into());
+    };
+    script_text(config, &args, text)
+}
+
+fn script_text(config: LimiterConfig, args: &SimLimiterArgs, text: &str) -> miette::Result<String> {
     let script = parse_script(text)?;
     let steps = limiter::run(config, &script)
         .map_err(|error| UsageError::new(format!("invalid limiter configuration: {error}")))?;
-    let output = if args.json {
+    Ok(if args.json {
         json(config, &steps)?
     } else if args.csv {
         csv_text(&steps)
     } else {
         table(config, &script, &steps)
-    };
-    print(&output)?;
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// The configuration the flags describe, validated.

@@ -49,6 +49,13 @@ const CHUNK_TASKS: usize = 1 << 16;
 const PROGRESS_WORK: u64 = 30_000_000;
 
 pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
+    print(&text(args, global)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim storm` prints (after any chart); `check` re-runs the `patterns`
+/// blocks of Markdown through it.
+pub fn text(args: SimStormArgs, global: &Global) -> miette::Result<String> {
     let strategies = strategies(&args)?;
     let clients = client_counts(&args)?;
     if !(1..=MAX_RUNS).contains(&args.runs) {
@@ -65,8 +72,7 @@ pub fn run(args: SimStormArgs, global: &Global) -> Outcome {
         ScenarioArg::Contention => run_contention(&args, &strategies, &clients, threads, charts)?,
         ScenarioArg::Outage => run_outage(&args, &strategies, &clients, threads, charts)?,
     };
-    print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(text)
 }
 
 /// The work asked for (see [`MAX_WORK`]): clients² summed over the sweep, times runs,

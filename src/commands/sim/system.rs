@@ -24,22 +24,45 @@ pub fn run(args: SimSystemArgs, global: &Global) -> Outcome {
     if let Some(path) = &args.svg {
         svg::write(path, &busy_plot(&scenario, &run).render())?;
     }
-    let text = if args.json {
-        let mut text = serde_json::to_string_pretty(&to_json(&scenario, &run))
+    if !args.json && !args.csv && super::charts_wanted(global, false) {
+        let mut chart = SystemChart::new(&scenario.name, &run, Theme::from_env());
+        super::show(&mut chart)?;
+    }
+    print(&output(&args, &scenario, &run)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `patterns sim system` prints (the table, JSON or CSV); `check` re-runs the
+/// `patterns` blocks of Markdown through it. Only built-in scenarios: a module's Markdown
+/// may not make `check` read a file.
+pub fn text(args: SimSystemArgs) -> miette::Result<String> {
+    if !system::BUILT_IN
+        .iter()
+        .any(|(name, _)| *name == args.scenario)
+    {
+        return Err(UsageError::new(format!(
+            "a patterns block may run only a built-in scenario, not '{}'",
+            args.scenario
+        ))
+        .into());
+    }
+    let scenario = scenario(&args)?;
+    let run = simulate(&scenario.config)
+        .map_err(|e| UsageError::new(format!("Failed to run scenario '{}': {e}", scenario.name)))?;
+    output(&args, &scenario, &run)
+}
+
+fn output(args: &SimSystemArgs, scenario: &Scenario, run: &SystemRun) -> miette::Result<String> {
+    Ok(if args.json {
+        let mut text = serde_json::to_string_pretty(&to_json(scenario, run))
             .map_err(|e| miette::miette!("Failed to write JSON: {e}"))?;
         text.push('\n');
         text
     } else if args.csv {
-        to_csv(&run)
+        to_csv(run)
     } else {
-        if super::charts_wanted(global, false) {
-            let mut chart = SystemChart::new(&scenario.name, &run, Theme::from_env());
-            super::show(&mut chart)?;
-        }
-        table(&scenario, &run)
-    };
-    print(&text)?;
-    Ok(ExitCode::SUCCESS)
+        table(scenario, run)
+    })
 }
 
 /// The scenario with the flags' overrides applied.

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::engine::budget::{RetryBudget, RetryBudgetConfig};
+use crate::engine::budget::{AdaptiveThrottle, RetryBudget, RetryBudgetConfig};
 use crate::engine::duration::parse_duration;
 use crate::engine::storm::outage;
 
@@ -154,6 +154,10 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
 /// Replays `events` on a fresh `budget` and answers `ask`.
 fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quantity, ItemError> {
     let err = |message: String| ItemError::new("compute", message);
+    if let Some(k) = budget.strip_prefix("adaptive:") {
+        return throttle_answer(k, events, ask);
+    }
+
     let config = RetryBudgetConfig::parse(budget).map_err(|e| err(format!("budget: {e}")))?;
     let mut state = config.build().map_err(|e| err(format!("budget: {e}")))?;
     let mut now = Duration::ZERO;
@@ -206,6 +210,10 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
             }
         },
         BudgetQuestion::RetriesAdmitted => admitted as f64,
+        BudgetQuestion::RejectionPercent => {
+            return Err(err(format!("'{budget}' rejects no request locally"))
+                .with_hint("ask 'rejection_percent' of an 'adaptive:K' throttle"));
+        }
         BudgetQuestion::RetriesUntilRefused => {
             let mut retries = 0u64;
             while state.try_retry(now) {
@@ -238,6 +246,53 @@ fn budget_answer(budget: &str, events: &str, ask: BudgetQuestion) -> Result<Quan
         }
     };
     Ok(Quantity::Number(value))
+}
+
+/// The SRE book's adaptive throttle with multiplier `k` after `events` ('NR' requests
+/// attempted, 'NS' of them accepted): the percentage of requests it now rejects locally.
+fn throttle_answer(k: &str, events: &str, ask: BudgetQuestion) -> Result<Quantity, ItemError> {
+    let err = |message: String| ItemError::new("compute", message);
+    let hint = "an adaptive throttle is 'adaptive:K', e.g. 'adaptive:2', with events 'NR NS'";
+    let k: f64 = k
+        .parse()
+        .map_err(|_| err(format!("K '{k}' is not a number")).with_hint(hint))?;
+    let throttle = AdaptiveThrottle::new(k).map_err(|e| err(e.to_string()).with_hint(hint))?;
+    if ask != BudgetQuestion::RejectionPercent {
+        return Err(err(
+            "an adaptive throttle answers only 'rejection_percent'".into()
+        ));
+    }
+    let (mut requests, mut accepts) = (0u64, 0u64);
+    for token in events.split_whitespace() {
+        let bad = || {
+            err(format!(
+                "event '{token}' is not an event of an adaptive throttle"
+            ))
+            .with_hint("write 'NR' (requests attempted) and 'NS' (of them accepted)")
+        };
+        let Some((split, _)) = token.char_indices().last() else {
+            return Err(bad());
+        };
+        let (count, letter) = token.split_at(split);
+        let count: u64 = if count.is_empty() {
+            1
+        } else {
+            count.parse().map_err(|_| bad())?
+        };
+        match letter {
+            "R" | "r" => requests = requests.saturating_add(count),
+            "S" | "s" => accepts = accepts.saturating_add(count),
+            _ => return Err(bad()),
+        }
+    }
+    if accepts > requests {
+        return Err(err(format!(
+            "{accepts} accepted of {requests} requests: more accepted than attempted"
+        )));
+    }
+    Ok(Quantity::Number(
+        throttle.rejection_probability(requests, accepts) * 100.0,
+    ))
 }
 
 /// Whether an authored computed answer is what the engine gives, within the item's
@@ -405,5 +460,41 @@ mod tests {
         );
         assert!(agrees(&numeric, Quantity::Number(4.0)));
         assert!(!agrees(&numeric, Quantity::Number(3.0)));
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+
+    fn throttle(spec: &str, events: &str) -> Result<Quantity, ItemError> {
+        computed(&Compute {
+            budget: Some(spec.into()),
+            events: Some(events.into()),
+            ask: Some(BudgetQuestion::RejectionPercent),
+            outage: None,
+            backoff: None,
+            metric: None,
+        })
+    }
+
+    #[test]
+    fn the_adaptive_throttle_answers_its_rejection_percentage() {
+        let Ok(Quantity::Number(p)) = throttle("adaptive:2", "100R 25S") else {
+            panic!("a number")
+        };
+        assert!((p - 5000.0 / 101.0).abs() < 1e-9);
+        assert_eq!(
+            throttle("adaptive:2", "100R 60S"),
+            Ok(Quantity::Number(0.0))
+        );
+        assert!(throttle("adaptive:0.5", "1R").is_err());
+        assert!(throttle("adaptive:2", "1R 2S").is_err());
+        assert!(throttle("adaptive:2", "3F").is_err());
+        assert!(throttle("adaptive:2", "3é").is_err());
+        assert!(
+            throttle("tokens:10:0.1", "1F").is_err(),
+            "only a throttle answers it"
+        );
     }
 }

@@ -65,6 +65,10 @@ pub fn draw(exercise: &Exercise, seed: u64) -> Result<ParamValues, ItemError> {
 pub fn instantiate(exercise: &Exercise, values: &ParamValues) -> Result<Exercise, ItemError> {
     let mut out = exercise.clone();
     out.prompt = substitute(&exercise.prompt, values);
+    out.explanation = exercise
+        .explanation
+        .as_ref()
+        .map(|text| substitute(text, values));
     if let Some(spec) = out.kind_mut().and_then(engine_backed_mut) {
         spec.make_concrete(values)?;
     }

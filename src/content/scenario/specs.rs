@@ -424,9 +424,26 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 pub fn substitute(text: &str, values: &ParamValues) -> String {
     let mut out = text.to_owned();
     for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        out = super::wording::fill(&out, name, value);
     }
     out
+}
+
+/// The placeholder an explanation uses for a numeric's key (computed by the engine when the
+/// numeric has `compute`), filled when the item is drawn and keyed.
+pub const ANSWER_PLACEHOLDER: &str = "answer";
+
+/// `text` with `{answer}` replaced by a numeric key, shown with at most four decimals
+/// ("84.1584", not the float's every digit), so an explanation quotes the item's own key.
+pub fn fill_answer(text: &str, key: Quantity) -> String {
+    let shown = match key {
+        Quantity::Number(x) => {
+            let text = format!("{x:.4}");
+            text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        }
+        duration => duration.to_string(),
+    };
+    text.replace(&format!("{{{ANSWER_PLACEHOLDER}}}"), &shown)
 }
 
 /// The engine's preset for a content preset name.
@@ -459,9 +476,8 @@ pub fn breaker_config(spec: &BreakerSpec) -> Result<BreakerConfig, ItemError> {
         slow_call: spec.slow_call.map(Timespan::get),
         slow_rate: spec.slow_rate,
     };
-    let base = preset(spec.preset.unwrap_or(PresetName::Seed)).config();
-    let config = overrides
-        .apply(base)
+    let config = preset(spec.preset.unwrap_or(PresetName::Seed))
+        .configure(&overrides)
         .map_err(|e| ItemError::new("breaker", e.to_string()))?;
     config.validate().map_err(|e| {
         ItemError::new("breaker", format!("breaker: {e}"))

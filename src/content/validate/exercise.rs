@@ -145,6 +145,9 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
         }
     }
     let params_ok = check_params(sink, exercise, kind);
+    if params_ok && depth == Depth::Full {
+        super::variation::check_variation(sink, exercise);
+    }
     match kind {
         Kind::Choice(choice) => check_choice(sink, id, choice),
         Kind::Numeric(numeric) => {
@@ -385,7 +388,39 @@ pub(super) fn check_params(sink: &mut Sink, exercise: &Exercise, kind: Kind) -> 
             }
         }
     }
+    check_explanation_placeholders(sink, exercise, kind);
     sink.errors == errors_before
+}
+
+/// An explanation may quote the drawn values (`{param}`) and a numeric's key (`{answer}`),
+/// so its numbers are the item's own; any other placeholder would reach the learner as is.
+fn check_explanation_placeholders(sink: &mut Sink, exercise: &Exercise, kind: Kind) {
+    let Some(text) = &exercise.explanation else {
+        return;
+    };
+    let numeric = matches!(kind, Kind::Numeric(_));
+    for name in scenario::placeholders(text) {
+        let is_answer = numeric && name == scenario::ANSWER_PLACEHOLDER;
+        if is_answer || exercise.params.contains_key(name) {
+            continue;
+        }
+        let loc = sink.at(&[
+            Seg::Key("exercises"),
+            Seg::Id(&exercise.id),
+            Seg::Key("explanation"),
+        ]);
+        let answer = if numeric {
+            ", or '{answer}' for the key"
+        } else {
+            ""
+        };
+        sink.error(
+            loc,
+            format!("placeholder '{{{name}}}' in the explanation has no parameter"),
+            did_you_mean(name, exercise.params.keys().map(String::as_str))
+                .or_else(|| Some(format!("use a parameter's name{answer}"))),
+        );
+    }
 }
 
 /// Re-runs an engine-backed exercise: every combination of the parameters' extremes (or

@@ -219,7 +219,11 @@ impl ConfigError {
 impl BreakerConfig {
     /// Checks every field; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        at_least_one("failure_threshold", self.failure_threshold)?;
+        // `> 0` trips on the first failure (gobreaker's `ConsecutiveFailures > 0`); `>= 0`
+        // would open with none.
+        if self.failure_comparison == Comparison::AtLeast {
+            at_least_one("failure_threshold", self.failure_threshold)?;
+        }
         at_least_one("success_threshold", Some(self.success_threshold))?;
         at_least_one("half_open_max_calls", self.half_open_max_calls)?;
         not_too_long("recovery_timeout", self.recovery_timeout)?;

@@ -7,6 +7,7 @@
 //! the output.
 
 mod blocks;
+mod command;
 mod diagram;
 mod table;
 mod wrap;

@@ -70,6 +70,10 @@ impl Renderer<'_> {
         } else {
             ""
         };
+        if language == crate::content::prose::INFO && self.command_block(&code, indent, width) {
+            self.blank_pending = true;
+            return;
+        }
         let style = self.theme.code_block;
         if !language.is_empty() {
             let label = vec![(format!("{indent}{language}"), self.theme.code_label)];

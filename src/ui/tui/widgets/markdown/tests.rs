@@ -492,3 +492,25 @@ fn a_grapheme_wider_than_the_line_stands_alone() {
     let lines: Vec<String> = text.lines.iter().map(|line| line.to_string()).collect();
     assert_eq!(lines, ["0\u{d3f}\u{1c24}", "a", "b"]);
 }
+
+#[test]
+fn patterns_blocks_show_a_prompted_command_then_its_output() {
+    let markdown = "```patterns\npatterns sim backoff \\\n  --attempts 2\nattempt  delay\n      1     1s\n```\nafter";
+    assert_eq!(
+        render(markdown, 40),
+        [
+            "  $ patterns sim backoff \\",
+            "      --attempts 2",
+            "  attempt  delay",
+            "        1     1s",
+            "",
+            "after"
+        ]
+    );
+    let theme = Theme::default();
+    let text = render_markdown(markdown, 40, &theme);
+    assert_eq!(style_of(&text, "$ patterns"), theme.code_label);
+    assert_eq!(style_of(&text, "delay"), theme.code_block);
+    // Without a command it is an ordinary labelled code block.
+    assert_eq!(render("```patterns\n1 2\n```", 20), ["  patterns", "  1 2"]);
+}
