@@ -48,7 +48,8 @@ fn key_text(kind: Kind) -> Result<Option<String>, ItemError> {
                 .collect();
             ms.join(", ")
         }
-        Kind::Numeric(numeric) => numeric.answer.to_string(),
+        // The engine's key (a computed numeric), or the authored answer.
+        Kind::Numeric(numeric) => scenario::EngineBacked::key(numeric)?.to_string(),
         Kind::Choice(choice) => choice.answer.join(","),
         Kind::Text(text) => text.accepted.join(" | "),
         Kind::Tune(_) | Kind::Reflection(_) => return Ok(None),
