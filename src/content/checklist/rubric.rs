@@ -94,9 +94,15 @@ pub(super) fn measure(
             measured: vec![
                 format!("check: {errors} errors, {warnings} warnings"),
                 format!("{engine} engine-backed items re-run by check against the engine"),
-                format!(
-                    "{patterns_blocks} ```patterns blocks, 0 proved (this build has no block runner)"
-                ),
+                // `check` re-runs every block: one whose output differs is one of its errors.
+                if errors == 0 {
+                    format!("{patterns_blocks} ```patterns blocks, all re-run and proved by check")
+                } else {
+                    format!(
+                        "{patterns_blocks} ```patterns blocks re-run by check (a block whose \
+                         output differs is among its errors)"
+                    )
+                },
                 format!(
                     "{} of {n} blocks with a working code example",
                     met("code_example")
