@@ -142,6 +142,9 @@ pub enum SimCommand {
     Storm(SimStormArgs),
     /// A rate limiter's decision for every request of an arrival script.
     Limiter(SimLimiterArgs),
+    /// A chain of services under load, with timeouts, retries, breakers, bulkheads and
+    /// limiters around their calls.
+    System(SimSystemArgs),
 }
 
 /// Breaker configuration flags; each overrides the preset's value.
@@ -379,6 +382,36 @@ pub struct SimLimiterArgs {
     /// Print CSV instead of a table: one row per step.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimSystemArgs {
+    /// A built-in scenario (cascade, cascade-breaker, cascade-bulkhead, bulkhead,
+    /// bulkhead-none, deadline, deadline-stacked, limiter, mmc) or a YAML file in the format
+    /// of a lab's 'system:'.
+    #[arg(long, value_name = "NAME|FILE", default_value = "cascade")]
+    pub scenario: String,
+    /// Requests per second arriving at the first service (overrides the scenario's).
+    #[arg(long, value_name = "RPS")]
+    pub rate: Option<f64>,
+    /// How long requests arrive, e.g. 60s (overrides the scenario's).
+    #[arg(long, value_name = "DUR")]
+    pub duration: Option<String>,
+    /// The seed of every random draw (overrides the scenario's).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Width of one time-series bucket, e.g. 1s or 100ms.
+    #[arg(long, value_name = "DUR")]
+    pub bucket: Option<String>,
+    /// Print JSON: totals per service and the time series.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: one row per service and time bucket.
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write busy workers over time, one line per service, as a standalone SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 const ABOUT: &str = "\

@@ -20,6 +20,7 @@ pub mod sanitize;
 pub mod scaffold;
 pub mod scenario;
 pub mod schema;
+pub mod system;
 pub mod validate;
 pub mod values;
 pub mod yaml;

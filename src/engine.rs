@@ -17,4 +17,5 @@ pub mod preset;
 pub mod rng;
 pub mod script;
 pub mod storm;
+pub mod system;
 pub mod window;

@@ -75,6 +75,44 @@ pub fn loader_bank(data: &[u8]) {
     check_content(&input, &text);
 }
 
+/// Scenarios sending more requests than this are loaded but not run (a long run is correct
+/// but would make the fuzzer crawl).
+const MAX_RUN_REQUESTS: f64 = 20_000.0;
+
+/// `data` as a system scenario file (`sim system --scenario FILE`): loaded, and when small
+/// enough run, with every request accounted for; a refused file gets located messages.
+pub fn loader_system(data: &[u8]) {
+    let Some(text) = decode(data) else { return };
+    match crate::content::system::from_text(FUZZED, &text) {
+        Ok(scenario) => {
+            let config = &scenario.config;
+            let requests = config.arrivals.rate * config.arrivals.duration.as_secs_f64();
+            let work = requests * config.services.len() as f64;
+            if work > MAX_RUN_REQUESTS || config.drain > Duration::from_secs(600) {
+                return;
+            }
+            let run = crate::engine::system::simulate(config)
+                .unwrap_or_else(|e| panic!("a loaded scenario runs: {e}"));
+            assert_eq!(
+                run.requests, run.services[0].calls,
+                "requests accounted for"
+            );
+        }
+        Err(error) => {
+            assert!(!error.diagnostics.is_empty());
+            for diagnostic in &error.diagnostics {
+                assert!(!diagnostic.message.is_empty());
+                assert!(
+                    diagnostic
+                        .loc
+                        .is_none_or(|loc| loc.line >= 1 && loc.col >= 1)
+                );
+            }
+            assert!(error.render().starts_with(FUZZED));
+        }
+    }
+}
+
 /// The bytes as the loader reads a file: refused (with a message) when too large or not
 /// UTF-8.
 fn decode(data: &[u8]) -> Option<String> {

@@ -31,6 +31,7 @@ const TARGETS: &[(&str, Check)] = &[
         text(data, fuzzing::answer_assignments)
     }),
     ("grade", fuzzing::grade),
+    ("loader_system", fuzzing::loader_system),
 ];
 
 fn text(data: &[u8], check: fn(&str)) {
@@ -88,6 +89,7 @@ replay_tests!(
     answer_choices,
     answer_assignments,
     grade,
+    loader_system,
 );
 
 #[test]
@@ -314,5 +316,20 @@ proptest! {
             let text = bundled_text(&format!("exercises/{id}.yaml"));
             fuzzing::loader_bank(splice(text, cut % text.len(), len, &insert).as_bytes());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn mutated_system_scenarios_hold(
+        which in 0usize..patterns::content::system::BUILT_IN.len(),
+        cut in 0usize..4_000,
+        len in 0usize..40,
+        insert in YAML_BITS,
+    ) {
+        let text = patterns::content::system::BUILT_IN[which].1;
+        fuzzing::loader_system(splice(text, cut % text.len(), len, &insert).as_bytes());
     }
 }

@@ -8,6 +8,7 @@ pub mod limiter_stepper;
 pub mod stepper;
 pub mod storm;
 pub mod svg;
+pub mod system;
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -87,5 +88,6 @@ pub fn run(command: SimCommand, global: &Global) -> Outcome {
         SimCommand::Backoff(args) => backoff::run(args, global),
         SimCommand::Storm(args) => storm::run(args, global),
         SimCommand::Limiter(args) => limiter::run(args, global),
+        SimCommand::System(args) => system::run(args, global),
     }
 }

@@ -20,6 +20,7 @@ mod sink;
 
 use exercise::check_bank;
 use module::{check_exercise_blocks, check_module, check_prerequisite_cycles, read_docs};
+pub(crate) use parse::problem_diagnostic;
 use parse::{parallel_map, parse_all};
 use sink::{Parsed, Seg, Sink};
 

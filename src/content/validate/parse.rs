@@ -95,9 +95,21 @@ pub(super) fn parse_file<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A parser or deserializer problem as a diagnostic for `path`, with a hint.
+pub(crate) fn problem_diagnostic(path: &str, problem: Problem) -> Diagnostic {
+    let loc = Some(problem.loc);
+    let (message, hint) = describe(problem.kind);
+    Diagnostic::error(path, loc, message).maybe_hint(hint)
+}
+
 pub(super) fn push_problem(sink: &mut Sink, problem: Problem) {
     let loc = Some(problem.loc);
-    match problem.kind {
+    let (message, hint) = describe(problem.kind);
+    sink.error(loc, message, hint);
+}
+
+fn describe(kind: ProblemKind) -> (String, Option<String>) {
+    match kind {
         ProblemKind::Syntax(message) => {
             let hint = if message.starts_with("duplicate key") {
                 "each key may appear once in a mapping; remove or merge the other one"
@@ -111,28 +123,27 @@ pub(super) fn push_problem(sink: &mut Sink, problem: Problem) {
             } else {
                 "check the indentation and quoting on this line and the one above"
             };
-            sink.error(loc, format!("invalid YAML: {message}"), Some(hint.into()));
+            (format!("invalid YAML: {message}"), Some(hint.into()))
         }
         ProblemKind::UnknownField { field, expected } => {
             let hint = did_you_mean(&field, expected.iter().copied())
                 .or_else(|| Some(format!("known fields: {}", expected.join(", "))));
-            sink.error(loc, format!("unknown field '{field}'"), hint);
+            (format!("unknown field '{field}'"), hint)
         }
-        ProblemKind::MissingField(name) => sink.error(
-            loc,
+        ProblemKind::MissingField(name) => (
             format!("missing field '{name}'"),
             Some(format!("add '{name}:' to this mapping")),
         ),
         ProblemKind::UnknownVariant { variant, expected } => {
             let hint = did_you_mean(&variant, expected.iter().copied())
                 .or_else(|| Some(format!("choose one of: {}", expected.join(", "))));
-            sink.error(loc, format!("unknown value '{variant}'"), hint);
+            (format!("unknown value '{variant}'"), hint)
         }
         ProblemKind::Invalid(message) => {
             let hint = (message == "expected a string, found a mapping").then(|| {
                 "a ': ' inside unquoted text starts a mapping; put the text in quotes".to_owned()
             });
-            sink.error(loc, message, hint);
+            (message, hint)
         }
     }
 }

@@ -11,3 +11,4 @@ pub mod progress;
 pub mod review;
 pub mod stepper;
 pub mod storm_chart;
+pub mod system_chart;
