@@ -42,6 +42,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/retry-storms/recovery.md",
     "modules/retry-storms/alerting.md",
     "exercises/retry-storms.yaml",
+    "modules/rate-limiting/module.yaml",
+    "modules/rate-limiting/algorithms.md",
+    "modules/rate-limiting/deployed.md",
+    "modules/rate-limiting/clients.md",
+    "modules/rate-limiting/sizing.md",
+    "modules/rate-limiting/public-api.md",
+    "exercises/rate-limiting.yaml",
 ];
 
 /// The bundled file at `path`, if any.
