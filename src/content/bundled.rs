@@ -49,6 +49,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/rate-limiting/sizing.md",
     "modules/rate-limiting/public-api.md",
     "exercises/rate-limiting.yaml",
+    "modules/bulkhead/module.yaml",
+    "modules/bulkhead/littles-law.md",
+    "modules/bulkhead/cascade.md",
+    "modules/bulkhead/kinds.md",
+    "modules/bulkhead/together.md",
+    "modules/bulkhead/product-page.md",
+    "exercises/bulkhead.yaml",
 ];
 
 /// The bundled file at `path`, if any.
