@@ -56,6 +56,13 @@ pub const FILES: &[BundledFile] = bundled![
     "modules/bulkhead/together.md",
     "modules/bulkhead/product-page.md",
     "exercises/bulkhead.yaml",
+    "modules/timeouts-deadlines/module.yaml",
+    "modules/timeouts-deadlines/why.md",
+    "modules/timeouts-deadlines/retries.md",
+    "modules/timeouts-deadlines/propagation.md",
+    "modules/timeouts-deadlines/hedging.md",
+    "modules/timeouts-deadlines/search.md",
+    "exercises/timeouts-deadlines.yaml",
 ];
 
 /// The bundled file at `path`, if any.
