@@ -62,7 +62,10 @@ fn the_cascade_items_agree_with_the_system_engine() {
         String::from_utf8(output).expect("UTF-8")
     };
     let cascade = text("cascade");
-    assert!(cascade.contains("10.273s"), "checkout fills 273 ms after the hang");
+    assert!(
+        cascade.contains("10.273s"),
+        "checkout fills 273 ms after the hang"
+    );
     assert!(cascade.contains("10.329s"), "web fills 56 ms later");
     let contained = run("cascade-bulkhead");
     assert_eq!(contained["requests"]["completed"], 3040);

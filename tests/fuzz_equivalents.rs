@@ -97,7 +97,7 @@ fn every_target_has_a_fuzz_binary() {
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml"))
             .expect("fuzz/Cargo.toml");
-    assert_eq!(TARGETS.len(), 11, "a target without a corpus test");
+    assert_eq!(TARGETS.len(), 12, "a target without a corpus test");
     for (target, _) in TARGETS {
         assert!(
             manifest.contains(&format!("name = \"{target}\"")),
@@ -119,7 +119,14 @@ fn bundled_text(path: &str) -> &'static str {
     bundled::file(path).expect("a bundled file")
 }
 
-const BUNDLED_IDS: [&str; 3] = ["circuit-breaker", "retry-backoff", "retry-storms"];
+const BUNDLED_IDS: [&str; 6] = [
+    "circuit-breaker",
+    "retry-backoff",
+    "retry-storms",
+    "rate-limiting",
+    "bulkhead",
+    "timeouts-deadlines",
+];
 
 /// YAML-ish text: what mutations insert.
 const YAML_BITS: &str = "[ :\\-\\[\\]{}'\"&*!|>#a-z0-9_@+%\\n]{0,16}";
@@ -302,7 +309,7 @@ proptest! {
 
     #[test]
     fn mutated_bundled_content_holds(
-        which in 0usize..3,
+        which in 0usize..BUNDLED_IDS.len(),
         module in any::<bool>(),
         cut in 0usize..40_000,
         len in 0usize..40,

@@ -34,7 +34,9 @@ pub fn assert_exam_shape(module: &LoadedModule) {
         }
     }
     for generator in &exam.generators {
-        let exercise = module.exercise(&generator.exercise).expect("generator exists");
+        let exercise = module
+            .exercise(&generator.exercise)
+            .expect("generator exists");
         assert!(exercise.is_parametric(), "{} is parametric", exercise.id);
         let count = generator.count as usize;
         size += count;
