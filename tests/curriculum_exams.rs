@@ -19,7 +19,14 @@ fn module_ids() -> Vec<String> {
         .iter()
         .map(|m| m.id().to_owned())
         .collect();
-    for expected in ["circuit-breaker", "retry-backoff", "retry-storms"] {
+    for expected in [
+        "circuit-breaker",
+        "retry-backoff",
+        "retry-storms",
+        "rate-limiting",
+        "bulkhead",
+        "timeouts-deadlines",
+    ] {
         assert!(ids.iter().any(|id| id == expected), "{expected} is bundled");
     }
     ids

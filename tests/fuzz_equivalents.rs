@@ -119,7 +119,14 @@ fn bundled_text(path: &str) -> &'static str {
     bundled::file(path).expect("a bundled file")
 }
 
-const BUNDLED_IDS: [&str; 3] = ["circuit-breaker", "retry-backoff", "retry-storms"];
+const BUNDLED_IDS: [&str; 6] = [
+    "circuit-breaker",
+    "retry-backoff",
+    "retry-storms",
+    "rate-limiting",
+    "bulkhead",
+    "timeouts-deadlines",
+];
 
 /// YAML-ish text: what mutations insert.
 const YAML_BITS: &str = "[ :\\-\\[\\]{}'\"&*!|>#a-z0-9_@+%\\n]{0,16}";
@@ -302,7 +309,7 @@ proptest! {
 
     #[test]
     fn mutated_bundled_content_holds(
-        which in 0usize..3,
+        which in 0usize..BUNDLED_IDS.len(),
         module in any::<bool>(),
         cut in 0usize..40_000,
         len in 0usize..40,

@@ -77,6 +77,42 @@ fn json_has_the_documented_shape() {
                 "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
                 "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
             }
+        }, {
+            "id": "rate-limiting",
+            "title": "Rate limiting: algorithms, deployed limiters and 429",
+            "difficulty": "intermediate",
+            "minutes": 120,
+            "blocks": 4,
+            "exam_items": 30,
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
+        }, {
+            "id": "bulkhead",
+            "title": "Bulkheads: pool sizing, isolation and the cascade",
+            "difficulty": "intermediate",
+            "minutes": 120,
+            "blocks": 4,
+            "exam_items": 27,
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
+        }, {
+            "id": "timeouts-deadlines",
+            "title": "Timeouts and deadlines: bounding every wait",
+            "difficulty": "intermediate",
+            "minutes": 115,
+            "blocks": 4,
+            "exam_items": 27,
+            "progress": {
+                "blocks_completed": 0, "current_block": null, "exercises_attempted": 0,
+                "exercises_correct": 0, "journal_entries": 0, "exams_taken": 0,
+                "best_exam": null, "passed": false, "reviews_due": 0, "reviews_scheduled": 0
+            }
         }]})
     );
 }
@@ -118,6 +154,9 @@ fn modules_dir_and_the_environment_add_roots() {
     assert!(bundled.contains(&"circuit-breaker"), "{ids:?}");
     assert!(bundled.contains(&"retry-backoff"), "{ids:?}");
     assert!(bundled.contains(&"retry-storms"), "{ids:?}");
+    assert!(bundled.contains(&"rate-limiting"), "{ids:?}");
+    assert!(bundled.contains(&"bulkhead"), "{ids:?}");
+    assert!(bundled.contains(&"timeouts-deadlines"), "{ids:?}");
 }
 
 #[test]
