@@ -266,7 +266,7 @@ macro_rules! exercise_kinds {
 
 exercise_kinds! {
     /// One exercise. Exactly one of the kind keys (`choice`, `numeric`, `text`, `state_trace`,
-    /// `backoff_schedule`, `tune`, `reflection`) is present and holds what that kind needs.
+    /// `backoff_schedule`, `limiter_trace`, `tune`, `reflection`) is present and holds what that kind needs.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields)]
     pub struct Exercise {
@@ -295,6 +295,9 @@ exercise_kinds! {
         StateTrace(StateTrace) = state_trace,
         /// Give the backoff ceiling for each attempt; the key comes from the engine.
         BackoffSchedule(BackoffSchedule) = backoff_schedule,
+        /// Predict how many requests of each script step a rate limiter admits; the key
+        /// comes from the engine.
+        LimiterTrace(LimiterTrace) = limiter_trace,
         /// Choose parameters; graded by simulating them against goals.
         Tune(Tune) = tune,
         /// A free answer for the journal; not graded.
@@ -438,6 +441,25 @@ pub struct StateTrace {
     /// The learner is graded against the engine, never against this list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Vec<StateName>>,
+}
+
+/// Predict how many requests of each step a rate limiter admits; the engine computes the
+/// key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimiterTrace {
+    /// The limiter, as `patterns sim limiter` takes it, e.g. `{algorithm: token-bucket,
+    /// rate: 10, burst: 5}`. Parameters named after one of its numbers (`limit`,
+    /// `window_ms`, `rate`, `burst`, `queue`, ...) set it.
+    pub limiter: crate::engine::limiter::LimiterConfig,
+    /// Steps in `patterns sim limiter --script` syntax (`N`, `N/DUR`, `+DUR`), e.g.
+    /// `'10 +1s 5/500ms'`; may use `{param}` placeholders.
+    pub script: String,
+    /// The admitted count you expect for each step (`+DUR` steps admit 0);
+    /// `patterns check` fails if the engine disagrees. The learner is graded against the
+    /// engine, never against this list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Vec<u32>>,
 }
 
 /// A breaker state as learners write it.

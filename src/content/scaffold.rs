@@ -183,8 +183,8 @@ terminal.
 const BANK: &str = r#"# yaml-language-server: $schema=../schema.json
 #
 # The exercise bank of module '{id}'. Each exercise has an id, a prompt, exactly one kind
-# (choice, numeric, text, state_trace, backoff_schedule, tune, reflection), and - unless it
-# is a reflection - hints in tiers and an explanation shown after grading.
+# (choice, numeric, text, state_trace, backoff_schedule, limiter_trace, tune, reflection),
+# and - unless it is a reflection - hints in tiers and an explanation shown after grading.
 module: {id}
 exercises:
   - id: basics-trip
@@ -249,6 +249,12 @@ exercises:
   # - id: z
   #   prompt: Give the ceiling of each of the first 4 attempts.
   #   backoff_schedule: {backoff: {base: 1s, multiplier: 2, cap: 60s, jitter: full}, attempts: 4}
+  # - id: l
+  #   prompt: How many requests of each step does the token bucket admit?
+  #   limiter_trace:                                # params may set rate, burst, limit, window_ms...
+  #     limiter: {algorithm: token-bucket, rate: 10, burst: 5}
+  #     script: 8 +500ms 8                          # as `patterns sim limiter --script`
+  #     expect: [5, 0, 5]                           # one admitted count per step
   # - id: t
   #   prompt: Choose a failure_threshold that opens within 10 failed calls.
   #   tune:

@@ -4,9 +4,9 @@
 //!
 //! Imports run one way: `specs` and `measure` (leaves: spec → engine config, settings and
 //! parameter ranges, typed run measurements) ← `kind` (the [`EngineBacked`] trait) ← one file per
-//! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule, `compute`
-//! numeric, `tune` tune) ← `params` (drawing values, instantiating, the dispatch over
-//! kinds).
+//! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule,
+//! `limiter_trace` limiter_trace, `compute` numeric, `tune` tune) ← `params` (drawing
+//! values, instantiating, the dispatch over kinds).
 //!
 //! # Adding an exercise kind
 //!
@@ -39,6 +39,7 @@
 
 mod compute;
 mod kind;
+mod limiter_trace;
 mod measure;
 mod params;
 mod schedule;

@@ -1,0 +1,80 @@
+//! The exercise kinds backed by the newer engine families (`limiter_trace`), graded through
+//! the binary in plain mode: a module written to a temporary folder, its right answers
+//! computed through the library, then one answer changed to a wrong one.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use patterns::content::Library;
+
+#[path = "support/answers.rs"]
+mod answers;
+
+/// The checker's limiter fixture with its wrong `expect` put right, in `dir`.
+fn limiter_module(dir: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid/limiter-expect-disagrees");
+    for file in [
+        "modules/m/module.yaml",
+        "modules/m/basics.md",
+        "exercises/m.yaml",
+    ] {
+        let text = std::fs::read_to_string(from.join(file)).expect("fixture");
+        let text = text.replace("expect: [5, 0, 8]", "expect: [5, 0, 5]");
+        let to = dir.join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::write(to, text).expect("write");
+    }
+}
+
+fn learn(home: &Path, modules: &Path, input: String) -> String {
+    let assert = Command::cargo_bin("patterns")
+        .expect("binary")
+        .env("PATTERNS_HOME", home)
+        .env("NO_COLOR", "1")
+        .env_remove("PATTERNS_MODULES")
+        .arg("--modules-dir")
+        .arg(modules)
+        .args(["learn", "m"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+#[test]
+fn a_limiter_trace_is_graded_per_step_against_the_engine() {
+    let modules = tempfile::tempdir().expect("tempdir");
+    limiter_module(modules.path());
+    let module = Library::load(&[modules.path().to_path_buf()])
+        .library
+        .get("m")
+        .cloned()
+        .expect("the module loads");
+    let lines = answers::learn_walk(module, 0).lines;
+    assert!(lines.iter().any(|l| l == "5, 0, 5"), "{lines:?}");
+
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), lines.join("\n") + "\n");
+    assert!(out.contains("[limiter_trace]"), "{out}");
+    assert!(out.contains("all 3 steps right"), "{out}");
+
+    // The same walk with the third step wrong: partly correct, and the step named.
+    let wrong: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            if l == "5, 0, 5" {
+                "5 0 3".into()
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), wrong.join("\n") + "\n");
+    assert!(
+        out.contains("2 of 3 right; step 3: 5 (you said 3)"),
+        "{out}"
+    );
+    assert!(out.contains("5, 0, 5"), "the key is shown:\n{out}");
+}
