@@ -1,4 +1,5 @@
-//! The exercise kinds backed by the newer engine families (`limiter_trace`), graded through
+//! The exercise kinds backed by the newer engine families (`limiter_trace`, `numeric` computed
+//! from a `system` run), graded through
 //! the binary in plain mode: a module written to a temporary folder, its right answers
 //! computed through the library, then one answer changed to a wrong one.
 
@@ -10,17 +11,18 @@ use patterns::content::Library;
 #[path = "support/answers.rs"]
 mod answers;
 
-/// The checker's limiter fixture with its wrong `expect` put right, in `dir`.
-fn limiter_module(dir: &Path) {
+/// The checker's fixture `name` with `wrong` replaced by `right`, in `dir`.
+fn fixed_module(dir: &Path, name: &str, wrong: &str, right: &str) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/invalid/limiter-expect-disagrees");
+        .join("tests/fixtures/invalid")
+        .join(name);
     for file in [
         "modules/m/module.yaml",
         "modules/m/basics.md",
         "exercises/m.yaml",
     ] {
         let text = std::fs::read_to_string(from.join(file)).expect("fixture");
-        let text = text.replace("expect: [5, 0, 8]", "expect: [5, 0, 5]");
+        let text = text.replace(wrong, right);
         let to = dir.join(file);
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::write(to, text).expect("write");
@@ -45,7 +47,12 @@ fn learn(home: &Path, modules: &Path, input: String) -> String {
 #[test]
 fn a_limiter_trace_is_graded_per_step_against_the_engine() {
     let modules = tempfile::tempdir().expect("tempdir");
-    limiter_module(modules.path());
+    fixed_module(
+        modules.path(),
+        "limiter-expect-disagrees",
+        "expect: [5, 0, 8]",
+        "expect: [5, 0, 5]",
+    );
     let module = Library::load(&[modules.path().to_path_buf()])
         .library
         .get("m")
@@ -77,4 +84,39 @@ fn a_limiter_trace_is_graded_per_step_against_the_engine() {
         "{out}"
     );
     assert!(out.contains("5, 0, 5"), "the key is shown:\n{out}");
+}
+
+#[test]
+fn a_numeric_computed_from_a_system_run_is_graded_against_the_engine() {
+    let modules = tempfile::tempdir().expect("tempdir");
+    fixed_module(
+        modules.path(),
+        "system-answer-disagrees",
+        "answer: 12s",
+        "answer: 10.274s",
+    );
+    let module = Library::load(&[modules.path().to_path_buf()])
+        .library
+        .get("m")
+        .cloned()
+        .expect("the module loads");
+    let lines = answers::learn_walk(module, 0).lines;
+    let right = lines
+        .iter()
+        .find(|l| l.starts_with("10.27"))
+        .cloned()
+        .unwrap_or_else(|| panic!("the engine's key among {lines:?}"));
+
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), lines.join("\n") + "\n");
+    assert!(!out.contains("Wrong"), "{out}");
+
+    let wrong: Vec<String> = lines
+        .iter()
+        .map(|l| if *l == right { "20s".into() } else { l.clone() })
+        .collect();
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), wrong.join("\n") + "\n");
+    assert!(out.contains("Wrong"), "{out}");
+    assert!(out.contains("10.27"), "the key is shown:\n{out}");
 }

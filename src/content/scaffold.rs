@@ -243,6 +243,12 @@ exercises:
   # - id: w
   #   prompt: How many tokens are left after 4 failures?
   #   numeric: {answer: 6, compute: {budget: 'tokens:10:0.1', events: 4F, ask: tokens}}
+  # - id: v
+  #   prompt: In the cascade scenario, when is checkout's worker pool first full?
+  #   numeric:                                      # params may set rate, duration, seed
+  #     answer: 10.274s
+  #     tolerance: 100ms
+  #     compute: {system: {scenario: cascade, service: checkout}, metric: pool_first_full}
   # - id: y
   #   prompt: Name the state that rejects calls.
   #   text: {accepted: [OPEN]}

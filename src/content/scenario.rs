@@ -44,6 +44,7 @@ mod measure;
 mod params;
 mod schedule;
 mod specs;
+mod system;
 mod trace;
 mod tune;
 

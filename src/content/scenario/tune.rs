@@ -158,7 +158,7 @@ fn check_shape(tune: &Tune) -> Result<(), ItemError> {
             .with_hint("add at least one goal, e.g. {metric: failed, at_most: 10}"));
     }
     for goal in &tune.goals {
-        if goal.metric.is_outage() != outage {
+        if goal.metric.is_system() || goal.metric.is_outage() != outage {
             return Err(ItemError::new(
                 "goals",
                 format!(
