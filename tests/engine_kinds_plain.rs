@@ -120,3 +120,58 @@ fn a_numeric_computed_from_a_system_run_is_graded_against_the_engine() {
     assert!(out.contains("Wrong"), "{out}");
     assert!(out.contains("10.27"), "the key is shown:\n{out}");
 }
+
+#[test]
+fn a_tune_over_a_system_run_passes_any_choice_that_meets_the_goals() {
+    let modules = tempfile::tempdir().expect("tempdir");
+    fixed_module(
+        modules.path(),
+        "system-tune-example-fails",
+        "example: {workers: 4}",
+        "example: {workers: 6}",
+    );
+    let module = Library::load(&[modules.path().to_path_buf()])
+        .library
+        .get("m")
+        .cloned()
+        .expect("the module loads");
+    let lines = answers::learn_walk(module, 0).lines;
+    let example = lines
+        .iter()
+        .find(|l| l.contains("workers"))
+        .cloned()
+        .unwrap_or_else(|| panic!("the example among {lines:?}"));
+
+    // Any choice that meets the goal passes, not only the example: 8 workers.
+    let other: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            if *l == example {
+                "workers=8".into()
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), other.join("\n") + "\n");
+    assert!(out.contains("p99 at server = "), "{out}");
+    assert!(!out.contains("Wrong"), "{out}");
+
+    let wrong: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            if *l == example {
+                "workers=4".into()
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = learn(home.path(), modules.path(), wrong.join("\n") + "\n");
+    assert!(
+        out.contains("p99 at server = 66.774ms, goal: at most 55ms"),
+        "{out}"
+    );
+}

@@ -544,6 +544,11 @@ pub struct Tune {
     /// The clients' backoff in an outage scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff: Option<BackoffSpec>,
+    /// A built-in service-chain scenario. Its parameters are `rate` (the arrivals') and
+    /// `workers` and `queue` (0: none) of its `service` (default: the first); goals are
+    /// system metrics, each at its goal's `service`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<SystemCompute>,
     /// What the learner chooses: a setting name (e.g. `failure_threshold`) and its range.
     pub parameters: BTreeMap<String, Param>,
     /// Conditions on the simulation's outcome; all must hold.
@@ -559,6 +564,10 @@ pub struct Tune {
 pub struct Goal {
     /// What is measured.
     pub metric: Metric,
+    /// For a system scenario: the service measured (default: the scenario's `service`,
+    /// else the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// The outcome must be at most this (a number or a duration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most: Option<Quantity>,

@@ -269,6 +269,13 @@ exercises:
   #     parameters: {failure_threshold: {min: 1, max: 30}}
   #     goals: [{metric: failed, at_most: 10}]
   #     example: {failure_threshold: 5}
+  # - id: s
+  #   prompt: Choose the server's workers so that its p99 stays within 55 ms.
+  #   tune:                                         # parameters: rate, workers, queue
+  #     system: {scenario: mmc, service: server}
+  #     parameters: {workers: {min: 1, max: 10}}
+  #     goals: [{metric: p99, service: server, at_most: 55ms}]
+  #     example: {workers: 6}
   # - id: r
   #   prompt: Where would a breaker have helped in your last incident?
   #   reflection: {guidance: Name the dependency and the resource it exhausted.}

@@ -185,9 +185,11 @@ mod tests {
             script: Some("20S 30F".into()),
             outage: None,
             backoff: None,
+            system: None,
             parameters: BTreeMap::new(),
             goals: vec![Goal {
                 metric: Metric::Failed,
+                service: None,
                 at_most: Some(Quantity::Number(10.0)),
                 at_least: None,
             }],
