@@ -6,7 +6,9 @@
 //! parameter ranges, typed run measurements) ← `kind` (the [`EngineBacked`] trait) ← one file per
 //! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule,
 //! `limiter_trace` limiter_trace, `compute` numeric, `tune` tune) ← `params` (drawing
-//! values, instantiating, the dispatch over kinds).
+//! values, instantiating, the dispatch over kinds). `system` (a built-in service-chain
+//! scenario run for a computed numeric or a tune) sits beside `measure`, used by `compute`
+//! and `tune`; it loads scenarios through `content::system`.
 //!
 //! # Adding an exercise kind
 //!
