@@ -4,7 +4,7 @@
 //! Each kind says how it is graded in its own file under `grade/kinds/` ([`Gradeable`]);
 //! `graded_kinds!` below lists them once for dispatch.
 //!
-//! Invariants: keys of engine-backed kinds (state_trace, backoff_schedule, computed
+//! Invariants: keys of engine-backed kinds (state_trace, backoff_schedule, limiter_trace, computed
 //! numeric) come from `content::scenario`'s engine calls, never from an authored `expect`; the same exercise
 //! and seed always give the same item and key; a malformed answer is an [`AnswerError`]
 //! (answer again), never a wrong answer.
@@ -123,6 +123,7 @@ graded_kinds!(
     Text,
     StateTrace,
     BackoffSchedule,
+    LimiterTrace,
     Tune,
     Reflection
 );

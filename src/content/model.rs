@@ -308,7 +308,7 @@ macro_rules! exercise_kinds {
 
 exercise_kinds! {
     /// One exercise. Exactly one of the kind keys (`choice`, `numeric`, `text`, `state_trace`,
-    /// `backoff_schedule`, `tune`, `reflection`) is present and holds what that kind needs.
+    /// `backoff_schedule`, `limiter_trace`, `tune`, `reflection`) is present and holds what that kind needs.
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
     #[serde(deny_unknown_fields)]
     pub struct Exercise {
@@ -337,6 +337,9 @@ exercise_kinds! {
         StateTrace(StateTrace) = state_trace,
         /// Give the backoff ceiling for each attempt; the key comes from the engine.
         BackoffSchedule(BackoffSchedule) = backoff_schedule,
+        /// Predict how many requests of each script step a rate limiter admits; the key
+        /// comes from the engine.
+        LimiterTrace(LimiterTrace) = limiter_trace,
         /// Choose parameters; graded by simulating them against goals.
         Tune(Tune) = tune,
         /// A free answer for the journal; not graded.
@@ -438,9 +441,41 @@ pub struct Compute {
     /// jitter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff: Option<BackoffSpec>,
-    /// The outage outcome that is the answer.
+    /// A service-chain scenario (`patterns sim system`), run once; `metric` then names
+    /// what of it is the answer (`pool_first_full`, `p50`, `p99`, `wasted_work`,
+    /// `calls_completed`, `calls_rejected`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<SystemCompute>,
+    /// The outcome that is the answer: of the outage, or of the system's service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<Metric>,
+}
+
+/// A built-in service-chain scenario for a computed numeric, with what to change and which
+/// service to measure. Parameters named `rate`, `duration` or `seed` set those.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemCompute {
+    /// A built-in scenario, as `patterns sim system --scenario` names it: cascade,
+    /// cascade-breaker, cascade-bulkhead, bulkhead, bulkhead-none, deadline,
+    /// deadline-stacked, limiter, mmc.
+    pub scenario: String,
+    /// The service measured (default: the first, which the requests reach).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// For `calls_rejected`: count one reason only (queue_full, limiter, bulkhead,
+    /// breaker_open, timeout, deadline); default every reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Requests per second at the edge, replacing the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// How long requests arrive, replacing the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Timespan>,
+    /// The arrivals' seed, replacing the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// What a budget computation answers.
@@ -485,6 +520,25 @@ pub struct StateTrace {
     /// The learner is graded against the engine, never against this list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Vec<StateName>>,
+}
+
+/// Predict how many requests of each step a rate limiter admits; the engine computes the
+/// key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimiterTrace {
+    /// The limiter, as `patterns sim limiter` takes it, e.g. `{algorithm: token-bucket,
+    /// rate: 10, burst: 5}`. Parameters named after one of its numbers (`limit`,
+    /// `window_ms`, `rate`, `burst`, `queue`, ...) set it.
+    pub limiter: crate::engine::limiter::LimiterConfig,
+    /// Steps in `patterns sim limiter --script` syntax (`N`, `N/DUR`, `+DUR`), e.g.
+    /// `'10 +1s 5/500ms'`; may use `{param}` placeholders.
+    pub script: String,
+    /// The admitted count you expect for each step (`+DUR` steps admit 0);
+    /// `patterns check` fails if the engine disagrees. The learner is graded against the
+    /// engine, never against this list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Vec<u32>>,
 }
 
 /// A breaker state as learners write it.
@@ -537,6 +591,11 @@ pub struct Tune {
     /// The clients' backoff in an outage scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff: Option<BackoffSpec>,
+    /// A built-in service-chain scenario. Its parameters are `rate` (the arrivals') and
+    /// `workers` and `queue` (0: none) of its `service` (default: the first); goals are
+    /// system metrics, each at its goal's `service`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<SystemCompute>,
     /// What the learner chooses: a setting name (e.g. `failure_threshold`) and its range.
     pub parameters: BTreeMap<String, Param>,
     /// Conditions on the simulation's outcome; all must hold.
@@ -552,6 +611,10 @@ pub struct Tune {
 pub struct Goal {
     /// What is measured.
     pub metric: Metric,
+    /// For a system scenario: the service measured (default: the scenario's `service`,
+    /// else the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// The outcome must be at most this (a number or a duration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_most: Option<Quantity>,
@@ -586,6 +649,18 @@ pub enum Metric {
     SuccessRate,
     /// Outage: calls that reached the dependency (first attempts and retries).
     Calls,
+    /// System: when every worker of the service was first busy (a duration).
+    PoolFirstFull,
+    /// System: median latency of the service's completed calls, as its caller saw it.
+    P50,
+    /// System: 99th-percentile latency of the service's completed calls.
+    P99,
+    /// System: worker time the service spent on calls its caller had abandoned.
+    WastedWork,
+    /// System: calls to the service that completed.
+    CallsCompleted,
+    /// System: calls to the service rejected (for `reason`, or for any reason).
+    CallsRejected,
 }
 
 impl Metric {
@@ -603,20 +678,48 @@ impl Metric {
             Metric::Amplification => "amplification",
             Metric::SuccessRate => "success_rate",
             Metric::Calls => "calls",
+            Metric::PoolFirstFull => "pool_first_full",
+            Metric::P50 => "p50",
+            Metric::P99 => "p99",
+            Metric::WastedWork => "wasted_work",
+            Metric::CallsCompleted => "calls_completed",
+            Metric::CallsRejected => "calls_rejected",
         }
     }
 
-    /// Whether the metric belongs to an outage scenario (else to a breaker script).
+    /// Whether the metric belongs to an outage scenario.
     pub fn is_outage(self) -> bool {
-        !matches!(
+        !self.is_system()
+            && !matches!(
+                self,
+                Metric::Failed | Metric::Rejected | Metric::Succeeded | Metric::OpenedAfter
+            )
+    }
+
+    /// Whether the metric belongs to a service-chain (`system`) scenario.
+    pub fn is_system(self) -> bool {
+        matches!(
             self,
-            Metric::Failed | Metric::Rejected | Metric::Succeeded | Metric::OpenedAfter
+            Metric::PoolFirstFull
+                | Metric::P50
+                | Metric::P99
+                | Metric::WastedWork
+                | Metric::CallsCompleted
+                | Metric::CallsRejected
         )
     }
 
     /// Whether the metric is a duration (goals must then be durations).
     pub fn is_duration(self) -> bool {
-        matches!(self, Metric::OpenedAfter | Metric::DrainTime)
+        matches!(
+            self,
+            Metric::OpenedAfter
+                | Metric::DrainTime
+                | Metric::PoolFirstFull
+                | Metric::P50
+                | Metric::P99
+                | Metric::WastedWork
+        )
     }
 }
 

@@ -253,8 +253,8 @@ the callers did, and what the breaker would have done instead.
 const BANK: &str = r#"# yaml-language-server: $schema=../schema.json
 #
 # The exercise bank of module '{id}'. Each exercise has an id, a prompt, exactly one kind
-# (choice, numeric, text, state_trace, backoff_schedule, tune, reflection), and - unless it
-# is a reflection - hints in tiers and an explanation shown after grading.
+# (choice, numeric, text, state_trace, backoff_schedule, limiter_trace, tune, reflection),
+# and - unless it is a reflection - hints in tiers and an explanation shown after grading.
 module: {id}
 exercises:
   - id: basics-trip
@@ -317,12 +317,24 @@ exercises:
   # - id: w
   #   prompt: How many tokens are left after 4 failures?
   #   numeric: {answer: 6, compute: {budget: 'tokens:10:0.1', events: 4F, ask: tokens}}
+  # - id: v
+  #   prompt: In the cascade scenario, when is checkout's worker pool first full?
+  #   numeric:                                      # params may set rate, duration, seed
+  #     answer: 10.274s
+  #     tolerance: 100ms
+  #     compute: {system: {scenario: cascade, service: checkout}, metric: pool_first_full}
   # - id: y
   #   prompt: Name the state that rejects calls.
   #   text: {accepted: [OPEN]}
   # - id: z
   #   prompt: Give the ceiling of each of the first 4 attempts.
   #   backoff_schedule: {backoff: {base: 1s, multiplier: 2, cap: 60s, jitter: full}, attempts: 4}
+  # - id: l
+  #   prompt: How many requests of each step does the token bucket admit?
+  #   limiter_trace:                                # params may set rate, burst, limit, window_ms...
+  #     limiter: {algorithm: token-bucket, rate: 10, burst: 5}
+  #     script: 8 +500ms 8                          # as `patterns sim limiter --script`
+  #     expect: [5, 0, 5]                           # one admitted count per step
   # - id: t
   #   prompt: Choose a failure_threshold that opens within 10 failed calls.
   #   tune:
@@ -331,6 +343,13 @@ exercises:
   #     parameters: {failure_threshold: {min: 1, max: 30}}
   #     goals: [{metric: failed, at_most: 10}]
   #     example: {failure_threshold: 5}
+  # - id: s
+  #   prompt: Choose the server's workers so that its p99 stays within 55 ms.
+  #   tune:                                         # parameters: rate, workers, queue
+  #     system: {scenario: mmc, service: server}
+  #     parameters: {workers: {min: 1, max: 10}}
+  #     goals: [{metric: p99, service: server, at_most: 55ms}]
+  #     example: {workers: 6}
   # - id: r
   #   prompt: Where would a breaker have helped in your last incident?
   #   reflection: {guidance: Name the dependency and the resource it exhausted.}

@@ -4,9 +4,11 @@
 //!
 //! Imports run one way: `specs` and `measure` (leaves: spec → engine config, settings and
 //! parameter ranges, typed run measurements) ← `kind` (the [`EngineBacked`] trait) ← one file per
-//! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule, `compute`
-//! numeric, `tune` tune) ← `params` (drawing values, instantiating, the dispatch over
-//! kinds).
+//! engine-backed kind (`trace` state_trace, `schedule` backoff_schedule,
+//! `limiter_trace` limiter_trace, `compute` numeric, `tune` tune) ← `params` (drawing
+//! values, instantiating, the dispatch over kinds). `system` (a built-in service-chain
+//! scenario run for a computed numeric or a tune) sits beside `measure`, used by `compute`
+//! and `tune`; it loads scenarios through `content::system`.
 //!
 //! # Adding an exercise kind
 //!
@@ -39,10 +41,12 @@
 
 mod compute;
 mod kind;
+mod limiter_trace;
 mod measure;
 mod params;
 mod schedule;
 mod specs;
+mod system;
 mod trace;
 mod tune;
 mod wording;
@@ -184,9 +188,11 @@ mod tests {
             script: Some("20S 30F".into()),
             outage: None,
             backoff: None,
+            system: None,
             parameters: BTreeMap::new(),
             goals: vec![Goal {
                 metric: Metric::Failed,
+                service: None,
                 at_most: Some(Quantity::Number(10.0)),
                 at_least: None,
             }],

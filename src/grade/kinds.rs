@@ -5,6 +5,7 @@
 
 mod backoff_schedule;
 mod choice;
+mod limiter_trace;
 mod numeric;
 mod reflection;
 mod state_trace;

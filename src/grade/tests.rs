@@ -197,6 +197,7 @@ fn tune_exercise() -> Exercise {
             script: Some("20S 30F".into()),
             outage: None,
             backoff: None,
+            system: None,
             parameters: BTreeMap::from([(
                 "failure_threshold".to_owned(),
                 Param {
@@ -208,11 +209,13 @@ fn tune_exercise() -> Exercise {
             goals: vec![
                 Goal {
                     metric: Metric::Failed,
+                    service: None,
                     at_most: Some(Quantity::Number(10.0)),
                     at_least: None,
                 },
                 Goal {
                     metric: Metric::Succeeded,
+                    service: None,
                     at_least: Some(Quantity::Number(20.0)),
                     at_most: None,
                 },

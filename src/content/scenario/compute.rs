@@ -14,12 +14,14 @@ use crate::engine::storm::outage;
 use super::super::model::{
     BackoffSpec, BudgetQuestion, Compute, Numeric, Quantity, Timespan, Tolerance,
 };
+
 use super::kind::{EngineBacked, ExpectScope, LoadCheck};
 use super::measure::Measured;
 use super::specs::{
     BACKOFF_SETTINGS, ItemError, OUTAGE_SETTINGS, ParamValues, apply, names, outage_config,
     substitute,
 };
+use super::system::{SYSTEM_SETTINGS, set_system, system_answer};
 
 impl EngineBacked for Numeric {
     type Key = Quantity;
@@ -36,6 +38,9 @@ impl EngineBacked for Numeric {
             }) => names(BACKOFF_SETTINGS)
                 .chain(names(OUTAGE_SETTINGS))
                 .collect(),
+            Some(Compute {
+                system: Some(_), ..
+            }) => SYSTEM_SETTINGS.to_vec(),
             Some(_) | None => Vec::new(),
         }
     }
@@ -69,6 +74,9 @@ impl EngineBacked for Numeric {
             apply(OUTAGE_SETTINGS, outage, values)?;
             let backoff = compute.backoff.get_or_insert_with(BackoffSpec::default);
             apply(BACKOFF_SETTINGS, backoff, values)?;
+        }
+        if let Some(system) = &mut compute.system {
+            set_system(system, values)?;
         }
         Ok(())
     }
@@ -119,6 +127,7 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
             outage: None,
             backoff: None,
             metric: None,
+            system: None,
             events,
         } => budget_answer(budget, events.as_deref().unwrap_or(""), *ask),
         Compute {
@@ -127,6 +136,7 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
             budget: None,
             events: None,
             ask: None,
+            system: None,
             backoff,
         } => {
             let (config, seed) = outage_config(outage, &backoff.clone().unwrap_or_default(), None)?;
@@ -144,8 +154,17 @@ pub fn computed(compute: &Compute) -> Result<Quantity, ItemError> {
                 ),
             }
         }
+        Compute {
+            system: Some(spec),
+            metric: Some(metric),
+            budget: None,
+            events: None,
+            ask: None,
+            outage: None,
+            backoff: None,
+        } => system_answer(spec, *metric),
         _ => Err(err(
-            "give either 'budget' + 'ask' (+ 'events') or 'outage' + 'metric' (+ 'backoff')".into(),
+            "give either 'budget' + 'ask' (+ 'events'), 'outage' + 'metric' (+ 'backoff') or 'system' + 'metric'".into(),
         )
         .with_hint("e.g. {budget: 'tokens:10:0.1', events: '4F', ask: tokens}")),
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::engine::breaker::State;
 use crate::engine::script;
 use crate::engine::storm::outage::OutageRun;
+use crate::engine::system::{Reason, ServiceMetrics};
 
 use super::super::model::Metric;
 
@@ -19,6 +20,9 @@ pub enum Measured {
     Breaker(BreakerMeasures),
     /// An outage storm.
     Outage(OutageRun),
+    /// One service of a service-chain run, and the rejection reason asked about (`None`:
+    /// every reason).
+    System(Box<ServiceMetrics>, Option<Reason>),
 }
 
 /// What a breaker script measures.
@@ -59,11 +63,15 @@ impl Measured {
     pub fn value(&self, metric: Metric) -> Option<f64> {
         let breaker = match self {
             Measured::Breaker(b) => Some(b),
-            Measured::Outage(_) => None,
+            Measured::Outage(_) | Measured::System(..) => None,
         };
         let outage = match self {
             Measured::Outage(run) => Some(run),
-            Measured::Breaker(_) => None,
+            Measured::Breaker(_) | Measured::System(..) => None,
+        };
+        let (service, reason) = match self {
+            Measured::System(service, reason) => (Some(service), *reason),
+            Measured::Breaker(_) | Measured::Outage(_) => (None, None),
         };
         match metric {
             Metric::Failed => breaker.map(|b| b.failed as f64),
@@ -77,6 +85,15 @@ impl Measured {
             Metric::Amplification => outage.map(OutageRun::amplification),
             Metric::SuccessRate => outage.map(OutageRun::success_ratio),
             Metric::DrainTime => outage.and_then(|r| r.time_to_drain).map(ms),
+            Metric::PoolFirstFull => service.and_then(|s| s.first_full).map(ms),
+            Metric::P50 => service.and_then(|s| s.p50_ms),
+            Metric::P99 => service.and_then(|s| s.p99_ms),
+            Metric::WastedWork => service.map(|s| ms(s.wasted)),
+            Metric::CallsCompleted => service.map(|s| s.calls.completed as f64),
+            Metric::CallsRejected => service.map(|s| match reason {
+                Some(reason) => s.calls.rejected(reason) as f64,
+                None => s.calls.rejected_total() as f64,
+            }),
         }
     }
 }

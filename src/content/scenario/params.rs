@@ -18,6 +18,7 @@ pub fn engine_backed(kind: Kind<'_>) -> Option<&dyn Scenario> {
         Kind::Numeric(spec) => Some(spec),
         Kind::StateTrace(spec) => Some(spec),
         Kind::BackoffSchedule(spec) => Some(spec),
+        Kind::LimiterTrace(spec) => Some(spec),
         Kind::Tune(spec) => Some(spec),
         Kind::Choice(_) | Kind::Text(_) | Kind::Reflection(_) => None,
     }
@@ -29,6 +30,7 @@ fn engine_backed_mut(kind: KindMut<'_>) -> Option<&mut dyn Scenario> {
         KindMut::Numeric(spec) => Some(spec),
         KindMut::StateTrace(spec) => Some(spec),
         KindMut::BackoffSchedule(spec) => Some(spec),
+        KindMut::LimiterTrace(spec) => Some(spec),
         KindMut::Tune(spec) => Some(spec),
         KindMut::Choice(_) | KindMut::Text(_) | KindMut::Reflection(_) => None,
     }

@@ -14,6 +14,7 @@ use super::specs::{
     BACKOFF_SETTINGS, BREAKER_SETTINGS, ItemError, ParamValues, breaker_run, names, outage_config,
     param_values, set_backoff, set_breaker, substitute, whole,
 };
+use super::system::{TUNE_SETTINGS, goal_value, scenario_service, tuned_run};
 
 /// A tune scenario's outcome for one choice of parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +51,9 @@ impl EngineBacked for Tune {
     const EXPECT: ExpectScope = ExpectScope::EveryVariant;
 
     fn settings(&self) -> Vec<&'static str> {
-        if self.outage.is_some() {
+        if self.system.is_some() {
+            TUNE_SETTINGS.to_vec()
+        } else if self.outage.is_some() {
             names(BACKOFF_SETTINGS).chain(["max_attempts"]).collect()
         } else {
             names(BREAKER_SETTINGS).collect()
@@ -98,12 +101,16 @@ impl EngineBacked for Tune {
 
 fn check_shape(tune: &Tune) -> Result<(), ItemError> {
     let outage = tune.outage.is_some();
-    if outage == tune.script.is_some() || (!outage && tune.breaker.is_none()) {
+    let system = tune.system.is_some();
+    let scenarios = [outage, tune.script.is_some(), system];
+    if scenarios.iter().filter(|given| **given).count() != 1
+        || (tune.script.is_some() && tune.breaker.is_none())
+    {
         return Err(ItemError::new(
             "parameters",
-            "a tune scenario is either 'breaker' + 'script', or 'outage' (+ 'backoff')",
+            "a tune scenario is 'breaker' + 'script', 'outage' (+ 'backoff') or 'system'",
         )
-        .with_hint("give exactly one of the two"));
+        .with_hint("give exactly one of the three"));
     }
     if tune.parameters.is_empty() {
         return Err(ItemError::new("parameters", "no parameters to tune")
@@ -158,7 +165,12 @@ fn check_shape(tune: &Tune) -> Result<(), ItemError> {
             .with_hint("add at least one goal, e.g. {metric: failed, at_most: 10}"));
     }
     for goal in &tune.goals {
-        if goal.metric.is_outage() != outage {
+        let belongs = if system {
+            goal.metric.is_system()
+        } else {
+            !goal.metric.is_system() && goal.metric.is_outage() == outage
+        };
+        if !belongs {
             return Err(ItemError::new(
                 "goals",
                 format!(
@@ -166,7 +178,9 @@ fn check_shape(tune: &Tune) -> Result<(), ItemError> {
                     goal.metric.name()
                 ),
             )
-            .with_hint(if outage {
+            .with_hint(if system {
+                "a system run measures pool_first_full, p50, p99, wasted_work, calls_completed, calls_rejected"
+            } else if outage {
                 "an outage measures calls, calls_during_outage, peak_load, drain_time, given_up, amplification, success_rate"
             } else {
                 "a breaker script measures failed, rejected, succeeded, opened_after"
@@ -219,7 +233,14 @@ fn within(param: &Param, value: &ParamValue) -> bool {
 
 /// Simulates `tune` with the learner's `choice` of parameters and judges every goal.
 pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, ItemError> {
+    let system = match &tune.system {
+        Some(spec) => Some((spec, tuned_run(spec, choice)?)),
+        None => None,
+    };
     let measured = match (&tune.breaker, &tune.script) {
+        _ if let Some((spec, (run, reason))) = &system => {
+            Measured::System(Box::new(scenario_service(run, spec)?.clone()), *reason)
+        }
         (Some(breaker), Some(script)) => {
             let mut spec = breaker.clone();
             for (name, value) in choice {
@@ -255,7 +276,12 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
         .goals
         .iter()
         .map(|goal| {
-            let value = measured.value(goal.metric);
+            let value = match &system {
+                Some((spec, (run, reason))) => {
+                    goal_value(run, spec, *reason, goal.service.as_deref(), goal.metric)?
+                }
+                None => measured.value(goal.metric),
+            };
             let bound_ok = |bound: Option<Quantity>, holds: fn(f64, f64) -> bool| {
                 bound.is_none_or(|b| value.is_some_and(|v| holds(v, b.as_f64())))
             };
@@ -278,17 +304,21 @@ pub fn simulate_tune(tune: &Tune, choice: &ParamValues) -> Result<TuneOutcome, I
             if let Some(b) = goal.at_least {
                 bounds.push(format!("at least {b}"));
             }
-            GoalResult {
+            let at = match (&system, &goal.service) {
+                (Some(_), Some(service)) => format!(" at {service}"),
+                _ => String::new(),
+            };
+            Ok(GoalResult {
                 metric: goal.metric,
                 value,
                 met,
                 summary: format!(
-                    "{} = {shown}, goal: {}",
+                    "{}{at} = {shown}, goal: {}",
                     goal.metric.name(),
                     bounds.join(" and ")
                 ),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, ItemError>>()?;
     Ok(TuneOutcome { measured, goals })
 }

@@ -171,7 +171,7 @@ pub(super) fn check_exercise(sink: &mut Sink, exercise: &Exercise, depth: Depth)
                 );
             }
         }
-        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_) => {
+        Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::LimiterTrace(_) | Kind::Tune(_) => {
             if params_ok {
                 check_engine_backed(sink, exercise, kind, depth);
             }
