@@ -303,7 +303,9 @@ pub(crate) fn count(n: usize, noun: &str) -> String {
 pub fn is_engine_backed(exercise: &Exercise) -> bool {
     use super::model::Kind;
     match exercise.kind() {
-        Some(Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::Tune(_)) => true,
+        Some(
+            Kind::StateTrace(_) | Kind::BackoffSchedule(_) | Kind::LimiterTrace(_) | Kind::Tune(_),
+        ) => true,
         Some(Kind::Numeric(numeric)) => numeric.compute.is_some(),
         Some(Kind::Choice(_) | Kind::Text(_) | Kind::Reflection(_)) | None => false,
     }

@@ -62,7 +62,8 @@ pub fn kind_minutes(exercise: &Exercise) -> f64 {
         Some(Kind::Choice(_)) => RATES.choice_minutes,
         Some(Kind::Text(_)) => RATES.text_minutes,
         Some(Kind::Numeric(_)) => RATES.numeric_minutes,
-        Some(Kind::StateTrace(_)) => RATES.state_trace_minutes,
+        // Predicting admitted counts per step is the same work as predicting states.
+        Some(Kind::StateTrace(_) | Kind::LimiterTrace(_)) => RATES.state_trace_minutes,
         Some(Kind::BackoffSchedule(_)) => RATES.backoff_schedule_minutes,
         Some(Kind::Tune(_)) => RATES.tune_minutes,
         Some(Kind::Reflection(_)) => RATES.reflection_minutes,

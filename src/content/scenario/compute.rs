@@ -494,6 +494,7 @@ mod throttle_tests {
             outage: None,
             backoff: None,
             metric: None,
+            system: None,
         })
     }
 

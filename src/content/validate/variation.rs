@@ -50,6 +50,7 @@ fn key_text(kind: Kind) -> Result<Option<String>, ItemError> {
         }
         // The engine's key (a computed numeric), or the authored answer.
         Kind::Numeric(numeric) => scenario::EngineBacked::key(numeric)?.to_string(),
+        Kind::LimiterTrace(trace) => format!("{:?}", scenario::EngineBacked::key(trace)?),
         Kind::Choice(choice) => choice.answer.join(","),
         Kind::Text(text) => text.accepted.join(" | "),
         Kind::Tune(_) | Kind::Reflection(_) => return Ok(None),
