@@ -94,7 +94,7 @@ fn the_bundled_modules_as_json() {
     let assert = checklist(dir.path(), &["--json"]).success();
     let json: serde_json::Value = serde_json::from_str(&stdout(&assert)).expect("JSON");
     let modules = json["checklist"]["modules"].as_array().expect("modules");
-    assert_eq!(modules.len(), 3);
+    assert_eq!(modules.len(), 6);
     for module in modules {
         for block in module["blocks"].as_array().expect("blocks") {
             let diagram = &block["lines"][3];
