@@ -167,9 +167,18 @@ fn delays_cell(delays: &[u64]) -> String {
     elide(text, delays.len())
 }
 
-fn table(config: LimiterConfig, script: &Script, steps: &[Step]) -> String {
+/// How a step's cells are written: elided for the table, whole for CSV.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cells {
+    Table,
+    Csv,
+}
+
+/// The columns (the algorithm's own variables last) and one row per step, shared by the
+/// table and the CSV. `delays_ms` is a column only when the limiter delays (leaky queue).
+fn grid(steps: &[Step], cells: Cells) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let delays = steps.iter().any(|step| step.delays_ms.is_some());
-    let state_names: Vec<&str> = steps
+    let state_names: Vec<&'static str> = steps
         .first()
         .map(|step| {
             step.state
@@ -191,29 +200,42 @@ fn table(config: LimiterConfig, script: &Script, steps: &[Step]) -> String {
         header.push("delays_ms");
     }
     header.extend(&state_names);
-    let rows: Vec<Vec<String>> = steps
+    let rows = steps
         .iter()
         .enumerate()
         .map(|(index, step)| {
-            let mut cells = vec![
+            let decisions = match cells {
+                Cells::Table => elide(step.decisions.clone(), step.decisions.len()),
+                Cells::Csv => step.decisions.clone(),
+            };
+            let mut row = vec![
                 (index + 1).to_string(),
                 step.token.clone(),
                 step.at_ms.to_string(),
                 step.admitted.to_string(),
                 step.rejected.to_string(),
-                elide(step.decisions.clone(), step.decisions.len()),
+                decisions,
             ];
             if delays {
-                cells.push(
-                    step.delays_ms
-                        .as_deref()
-                        .map_or_else(String::new, delays_cell),
-                );
+                let list = step.delays_ms.as_deref().unwrap_or_default();
+                row.push(match cells {
+                    Cells::Table => delays_cell(list),
+                    Cells::Csv => {
+                        let list: Vec<String> = list.iter().map(u64::to_string).collect();
+                        list.join(" ")
+                    }
+                });
             }
-            cells.extend(step.state.fields().into_iter().map(|(_, value)| value));
-            cells
+            row.extend(step.state.fields().into_iter().map(|(_, value)| value));
+            row
         })
         .collect();
+    (header, rows)
+}
+
+fn table(config: LimiterConfig, script: &Script, steps: &[Step]) -> String {
+    let (header, rows) = grid(steps, Cells::Table);
+    let delays = header.contains(&"delays_ms");
     let widths: Vec<usize> = header
         .iter()
         .enumerate()
@@ -262,49 +284,7 @@ fn push_line<S: AsRef<str>>(out: &mut String, cells: &[S], widths: &[usize], tex
 }
 
 fn csv_text(steps: &[Step]) -> String {
-    let delays = steps.iter().any(|step| step.delays_ms.is_some());
-    let state_names: Vec<&str> = steps
-        .first()
-        .map(|step| {
-            step.state
-                .fields()
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut header = vec![
-        "step",
-        "token",
-        "at_ms",
-        "admitted",
-        "rejected",
-        "decisions",
-    ];
-    if delays {
-        header.push("delays_ms");
-    }
-    header.extend(&state_names);
-    let rows: Vec<Vec<String>> = steps
-        .iter()
-        .enumerate()
-        .map(|(index, step)| {
-            let mut cells = vec![
-                (index + 1).to_string(),
-                step.token.clone(),
-                step.at_ms.to_string(),
-                step.admitted.to_string(),
-                step.rejected.to_string(),
-                step.decisions.clone(),
-            ];
-            if let Some(delays) = &step.delays_ms {
-                let list: Vec<String> = delays.iter().map(u64::to_string).collect();
-                cells.push(list.join(" "));
-            }
-            cells.extend(step.state.fields().into_iter().map(|(_, value)| value));
-            cells
-        })
-        .collect();
+    let (header, rows) = grid(steps, Cells::Csv);
     csv(&header, &rows)
 }
 
