@@ -9,9 +9,8 @@ mod answers;
 mod curriculum;
 #[path = "support/module_shape.rs"]
 mod module_shape;
-
-use assert_cmd::Command;
-use predicates::prelude::*;
+#[path = "support/sim.rs"]
+mod sim;
 
 const ID: &str = "bulkhead";
 
@@ -39,28 +38,8 @@ fn the_exam_has_the_module_method_shape() {
 /// fills.
 #[test]
 fn the_cascade_items_agree_with_the_system_engine() {
-    let run = |scenario: &str| -> serde_json::Value {
-        let output = Command::cargo_bin("patterns")
-            .expect("binary")
-            .args(["sim", "system", "--scenario", scenario, "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&output).expect("JSON")
-    };
-    let text = |scenario: &str| -> String {
-        let output = Command::cargo_bin("patterns")
-            .expect("binary")
-            .args(["sim", "system", "--scenario", scenario])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(output).expect("UTF-8")
-    };
+    let run = |scenario: &str| sim::json("system", &["--scenario", scenario]);
+    let text = |scenario: &str| sim::stdout("system", &["--scenario", scenario]);
     let cascade = text("cascade");
     assert!(
         cascade.contains("10.273s"),
@@ -72,25 +51,7 @@ fn the_cascade_items_agree_with_the_system_engine() {
     assert_eq!(run("cascade")["requests"]["completed"], 1002);
 }
 
-fn exam(seed: u64, answers: &[String]) -> assert_cmd::assert::Assert {
-    let home = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("patterns")
-        .expect("binary")
-        .env("PATTERNS_HOME", home.path())
-        .env("NO_COLOR", "1")
-        .env_remove("PATTERNS_MODULES")
-        .args(["exam", ID, "--seed", &seed.to_string()])
-        .write_stdin(answers.join("\n") + "\n")
-        .assert()
-}
-
 #[test]
 fn the_exam_passes_with_right_answers_and_fails_with_wrong_ones() {
-    let module = answers::module(ID);
-    for seed in [3, 11] {
-        exam(seed, &answers::right_answers(&module, seed))
-            .success()
-            .stdout(predicate::str::contains("16/16"));
-        exam(seed, &answers::wrong_answers(&module, seed)).code(1);
-    }
+    module_shape::assert_exam_passes_and_fails(ID);
 }

@@ -9,9 +9,8 @@ mod answers;
 mod curriculum;
 #[path = "support/module_shape.rs"]
 mod module_shape;
-
-use assert_cmd::Command;
-use predicates::prelude::*;
+#[path = "support/sim.rs"]
+mod sim;
 
 const ID: &str = "rate-limiting";
 
@@ -38,17 +37,9 @@ fn the_exam_has_the_module_method_shape() {
 #[test]
 fn the_edge_burst_items_agree_with_the_limiter_engine() {
     let admitted = |algorithm: &str| -> String {
-        let output = Command::cargo_bin("patterns")
-            .expect("binary")
-            .args(["sim", "limiter", "--algorithm", algorithm])
-            .args(["--script", "+900ms 5 +100ms 5"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let text = String::from_utf8(output).expect("UTF-8");
-        text.lines()
+        let script = ["--algorithm", algorithm, "--script", "+900ms 5 +100ms 5"];
+        sim::stdout("limiter", &script)
+            .lines()
             .find(|l| l.starts_with("total:"))
             .expect("a total line")
             .to_owned()
@@ -59,25 +50,7 @@ fn the_edge_burst_items_agree_with_the_limiter_engine() {
     }
 }
 
-fn exam(seed: u64, answers: &[String]) -> assert_cmd::assert::Assert {
-    let home = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("patterns")
-        .expect("binary")
-        .env("PATTERNS_HOME", home.path())
-        .env("NO_COLOR", "1")
-        .env_remove("PATTERNS_MODULES")
-        .args(["exam", ID, "--seed", &seed.to_string()])
-        .write_stdin(answers.join("\n") + "\n")
-        .assert()
-}
-
 #[test]
 fn the_exam_passes_with_right_answers_and_fails_with_wrong_ones() {
-    let module = answers::module(ID);
-    for seed in [3, 11] {
-        exam(seed, &answers::right_answers(&module, seed))
-            .success()
-            .stdout(predicate::str::contains("16/16"));
-        exam(seed, &answers::wrong_answers(&module, seed)).code(1);
-    }
+    module_shape::assert_exam_passes_and_fails(ID);
 }

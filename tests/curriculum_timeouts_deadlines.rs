@@ -9,9 +9,8 @@ mod answers;
 mod curriculum;
 #[path = "support/module_shape.rs"]
 mod module_shape;
-
-use assert_cmd::Command;
-use predicates::prelude::*;
+#[path = "support/sim.rs"]
+mod sim;
 
 const ID: &str = "timeouts-deadlines";
 
@@ -38,18 +37,8 @@ fn the_exam_has_the_module_method_shape() {
 /// answers 4,066 of 6,572 requests in time, stacked per-hop timeouts 1,780.
 #[test]
 fn the_deadline_figures_agree_with_the_system_engine() {
-    let completed = |scenario: &str| -> serde_json::Value {
-        let output = Command::cargo_bin("patterns")
-            .expect("binary")
-            .args(["sim", "system", "--scenario", scenario, "--json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let value: serde_json::Value = serde_json::from_slice(&output).expect("JSON");
-        value["requests"].clone()
-    };
+    let completed =
+        |scenario: &str| sim::json("system", &["--scenario", scenario])["requests"].clone();
     let propagated = completed("deadline");
     let stacked = completed("deadline-stacked");
     assert_eq!(propagated["total"], 6572);
@@ -57,25 +46,7 @@ fn the_deadline_figures_agree_with_the_system_engine() {
     assert_eq!(stacked["completed"], 1780);
 }
 
-fn exam(seed: u64, answers: &[String]) -> assert_cmd::assert::Assert {
-    let home = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("patterns")
-        .expect("binary")
-        .env("PATTERNS_HOME", home.path())
-        .env("NO_COLOR", "1")
-        .env_remove("PATTERNS_MODULES")
-        .args(["exam", ID, "--seed", &seed.to_string()])
-        .write_stdin(answers.join("\n") + "\n")
-        .assert()
-}
-
 #[test]
 fn the_exam_passes_with_right_answers_and_fails_with_wrong_ones() {
-    let module = answers::module(ID);
-    for seed in [3, 11] {
-        exam(seed, &answers::right_answers(&module, seed))
-            .success()
-            .stdout(predicate::str::contains("16/16"));
-        exam(seed, &answers::wrong_answers(&module, seed)).code(1);
-    }
+    module_shape::assert_exam_passes_and_fails(ID);
 }

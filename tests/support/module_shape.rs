@@ -60,3 +60,26 @@ pub fn assert_exam_shape(module: &LoadedModule) {
         assert_eq!(drawn.items().len(), size, "seed {seed}");
     }
 }
+
+/// Module `id`'s exam through the binary: right answers pass 16/16 and wrong ones exit 1, at
+/// seeds 3 and 11.
+pub fn assert_exam_passes_and_fails(id: &str) {
+    let module = super::answers::module(id);
+    for seed in [3, 11] {
+        exam(id, seed, &super::answers::right_answers(&module, seed))
+            .success()
+            .stdout(predicates::str::contains("16/16"));
+        exam(id, seed, &super::answers::wrong_answers(&module, seed)).code(1);
+    }
+}
+
+fn exam(id: &str, seed: u64, answers: &[String]) -> assert_cmd::assert::Assert {
+    let home = tempfile::tempdir().expect("tempdir");
+    assert_cmd::cargo::cargo_bin_cmd!("patterns")
+        .env("PATTERNS_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .env_remove("PATTERNS_MODULES")
+        .args(["exam", id, "--seed", &seed.to_string()])
+        .write_stdin(answers.join("\n") + "\n")
+        .assert()
+}
